@@ -1,0 +1,1 @@
+"""CCHC: one-stop administrative procedures and administrative-reform steering."""

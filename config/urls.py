@@ -1,0 +1,14 @@
+from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future prefixed URLs)
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("cchc.accounts.urls")),
+    path("calendars/", include("cchc.calendars.urls")),
+    path("units/", include("cchc.units.urls")),
+    path("procedures/", include("cchc.procedures.urls")),
+    path("dossiers/", include("cchc.dossiers.urls")),
+    path("", include("cchc.core.urls")),
+]
