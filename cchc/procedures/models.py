@@ -42,10 +42,21 @@ class ResultType(models.TextChoices):
     BOTH = "both", "Bản giấy và bản điện tử"
 
 
+class ProcedureLevel(models.TextChoices):
+    """Cấp thực hiện as published in the national TTHC database."""
+
+    CENTRAL = "central", "Cấp trung ương"
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện (trước 01/7/2025)"
+    COMMUNE = "commune", "Cấp xã"
+
+
 class Procedure(models.Model):
+    # Unlimited varchar (PostgreSQL and SQLite both support it): national codes carry
+    # province suffixes of varying length, e.g. 1.001193.000.00.00.H08.
     code = models.CharField(
         "mã thủ tục",
-        max_length=64,
+        max_length=None,
         unique=True,
         help_text="National code as text, e.g. 1.001193.000.00.00.H08; length is not assumed.",
     )
@@ -81,6 +92,13 @@ class ProcedureVersion(models.Model):
         related_name="procedure_versions",
         verbose_name="đơn vị thực hiện cụ thể",
     )
+    level = models.CharField(
+        "cấp thực hiện",
+        max_length=16,
+        choices=ProcedureLevel.choices,
+        default=ProcedureLevel.COMMUNE,
+        db_index=True,
+    )
     legal_basis = models.TextField("căn cứ pháp lý", blank=True)
     processing_time = models.DecimalField(
         "thời hạn giải quyết", max_digits=7, decimal_places=2, default=Decimal("0")
@@ -103,6 +121,9 @@ class ProcedureVersion(models.Model):
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
     notes = models.TextField("ghi chú", blank=True)
     published_at = models.DateField("ngày công bố", null=True, blank=True)
+    source = models.TextField(
+        "nguồn", blank=True, help_text="Where the published data (code, time limit, fees) was read."
+    )
 
     class Meta:
         verbose_name = "phiên bản thủ tục"
@@ -129,11 +150,17 @@ class FeeItem(models.Model):
     name = models.CharField("tên khoản phí/lệ phí", max_length=255)
     amount = models.DecimalField("mức thu (đồng)", max_digits=14, decimal_places=0)
     unit_label = models.CharField("đơn vị tính", max_length=100, blank=True)
+    varies = models.BooleanField(
+        "mức thu thay đổi",
+        default=False,
+        help_text="The amount depends on the province (HĐND resolution) or the case; see the note.",
+    )
     note = models.CharField("ghi chú", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "phí, lệ phí"
         verbose_name_plural = "phí, lệ phí"
+        ordering = ["version", "pk"]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount}"
