@@ -98,6 +98,9 @@ class Unit(models.Model):
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=32, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
+    # normalize_vn(name + short_name + codes), maintained by units.services, so that
+    # search ignores diacritics on every database (SQLite has no unaccent()).
+    search_text = models.CharField(max_length=512, blank=True, default="", editable=False)
 
     objects = UnitQuerySet.as_manager()
 

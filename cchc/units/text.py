@@ -1,0 +1,30 @@
+"""Vietnamese text helpers for matching unit names.
+
+Names of units appear in many spellings: with or without diacritics ("Phú Phong" /
+"Phu Phong"), precomposed or decomposed Unicode, old and new tone placement
+("Hòa" / "Hoà"), mixed case and stray spaces. Matching compares `normalize_vn` forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_vn(text: str) -> str:
+    """Strip diacritics, map đ/Đ to d, lowercase and collapse whitespace.
+
+    >>> normalize_vn("  Thị trấn  PHÚ Phong ")
+    'thi tran phu phong'
+    >>> normalize_vn("Đắk Lắk") == normalize_vn("Dak Lak")
+    True
+    """
+    if not text:
+        return ""
+    # đ/Đ is a letter of its own, not d + combining mark, so NFD leaves it: map it first.
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()
