@@ -95,8 +95,11 @@ def unit_tree(
     root: Unit | None = None,
     on: dt.date | None = None,
     roots: Sequence[Unit] | None = None,
+    max_depth: int | None = None,
 ) -> list[TreeNode]:
     """The tree below `root` (or each of `roots`; or every top-level unit), as nested nodes.
+
+    `max_depth` limits how many levels below each shown root are included (0: roots only).
 
     One query whatever the size. With `on`, a unit appears only if it and all its
     ancestors up to the shown root are valid that day (the tree as it was on that date).
@@ -113,11 +116,15 @@ def unit_tree(
             return []
         cond = Q(pk__in=[])
         for r in roots:
-            cond |= Q(path__startswith=r.path)
+            part = Q(path__startswith=r.path)
+            if max_depth is not None:
+                part &= Q(depth__lte=r.depth + max_depth)
+            cond |= part
         units = list(_dated(Unit.objects.filter(cond), on))
         root_ids = {r.pk for r in roots}
     else:
-        units = list(_dated(Unit.objects.all(), on))
+        qs = Unit.objects.all() if max_depth is None else Unit.objects.filter(depth__lte=max_depth)
+        units = list(_dated(qs, on))
         root_ids = {u.pk for u in units if u.parent_id is None}
     nodes = {u.pk: TreeNode(u) for u in units}
     top: list[TreeNode] = []

@@ -216,6 +216,9 @@ def unit_create(
     inherits the parent's bound (an agency created in a commune lives as long as it).
     """
     _check(actor, parent)
+    if parent is not None:
+        # Fresh path and validity: the caller's instance may predate a move or a close.
+        parent = Unit.objects.get(pk=parent.pk)
     code = code.strip()
     name = name.strip()
     _validate_code(code)
@@ -352,24 +355,8 @@ def unit_move(*, unit: Unit, new_parent: Unit | None, actor: User | None = None)
     return unit
 
 
-@transaction.atomic
-def unit_close(
-    *,
-    unit: Unit,
-    valid_to: dt.date,
-    successors: Sequence[Unit] = (),
-    legal_basis: str = "",
-    actor: User | None = None,
-) -> Unit:
-    """End a unit's validity on `valid_to` (inclusive) and record its successors.
-
-    Units still open below it close on the same day, since a child cannot outlive its
-    parent (e.g. the communes of a district merged on 1/7/2025). Each successor must be
-    valid on the day after `valid_to`. Closing again on the same day only adds the
-    successions not yet recorded, so imports can be re-run.
-    """
-    _check(actor, unit)
-    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+def validate_close(*, unit: Unit, valid_to: dt.date, successors: Sequence[Unit]) -> None:
+    """The checks of `unit_close`, usable by forms before anything is written."""
     if unit.valid_to is not None and unit.valid_to != valid_to:
         raise ValidationError(
             {
@@ -410,6 +397,40 @@ def unit_close(
                     )
                 }
             )
+
+
+@transaction.atomic
+def unit_close(
+    *,
+    unit: Unit,
+    valid_to: dt.date,
+    successors: Sequence[Unit] = (),
+    legal_basis: str = "",
+    actor: User | None = None,
+) -> Unit:
+    """End a unit's validity on `valid_to` (inclusive) and record its successors.
+
+    Units still open below it close on the same day, since a child cannot outlive its
+    parent (e.g. the communes of a district merged on 1/7/2025). Each successor must be
+    valid on the day after `valid_to`. Closing again on the same day only adds the
+    successions not yet recorded, so imports can be re-run.
+    """
+    _check(actor, unit)
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    successors = list(Unit.objects.filter(pk__in=[s.pk for s in successors]).order_by("pk"))
+    validate_close(unit=unit, valid_to=valid_to, successors=successors)
+    effective = valid_to + dt.timedelta(days=1)
+    late = Unit.objects.subtree_of(unit).filter(valid_from__gt=valid_to).order_by("path").first()
+    if late is not None:
+        raise ValidationError(
+            {
+                "valid_to": ValidationError(
+                    "Đơn vị trực thuộc “%(child)s” chỉ bắt đầu hiệu lực từ %(from)s, sau ngày hết hiệu lực.",
+                    code="child_starts_later",
+                    params={"child": late.name, "from": _fmt(late.valid_from)},
+                )
+            }
+        )
     if unit.valid_to is None:
         Unit.objects.subtree_of(unit).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to)
