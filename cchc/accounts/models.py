@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -31,14 +32,14 @@ class User(AbstractUser):
 
 
 class Role(models.TextChoices):
-    ONE_STOP_OFFICER = "one_stop_officer", "Công chức Một cửa"
-    SPECIALIST = "specialist", "Chuyên viên xử lý"
-    UNIT_LEADER = "unit_leader", "Lãnh đạo đơn vị"
-    CHAIRMAN = "chairman", "Chủ tịch / Phó Chủ tịch UBND"
-    HOME_AFFAIRS = "home_affairs", "Thẩm định Nội vụ"
-    PARTNER_STAFF = "partner_staff", "Nhân viên đối tác (Bưu điện)"
-    CITIZEN = "citizen", "Công dân, doanh nghiệp"
-    SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
+    ONE_STOP_OFFICER = "one_stop_officer", _("Công chức Một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên xử lý")
+    UNIT_LEADER = "unit_leader", _("Lãnh đạo đơn vị")
+    CHAIRMAN = "chairman", _("Chủ tịch / Phó Chủ tịch UBND")
+    HOME_AFFAIRS = "home_affairs", _("Thẩm định Nội vụ")
+    PARTNER_STAFF = "partner_staff", _("Nhân viên đối tác (Bưu điện)")
+    CITIZEN = "citizen", _("Công dân, doanh nghiệp")
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
 
 
 class RoleAssignment(models.Model):

@@ -8,6 +8,7 @@ A role assignment covers its unit, and the whole subtree below it when `include_
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -107,24 +108,55 @@ def _active_assignments(user: User, on: dt.date) -> QuerySet[RoleAssignment]:
     )
 
 
+def _may_act(user: User | None) -> bool:
+    # An inactive (locked) account keeps its assignments for the record but may do nothing.
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def roles_for_action(action: Action) -> list[str]:
     return [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+
+
+def actions_for_roles(roles: Iterable[str]) -> frozenset[Action]:
+    """Every action any of `roles` grants (in some unit)."""
+    out: set[Action] = set()
+    for role in roles:
+        out |= ROLE_ACTIONS.get(role, frozenset())
+    return frozenset(out)
+
+
+def _covers(assignment: RoleAssignment, unit: Unit) -> bool:
+    covered = assignment.unit
+    if covered is None:
+        return False
+    if covered.pk == unit.pk:
+        return True
+    # A unit whose path was never computed ("") must not make the subtree "everything".
+    return bool(
+        assignment.include_subtree
+        and covered.path
+        and unit.path
+        and unit.path.startswith(covered.path)
+    )
 
 
 def scope_filter(user: User, action: Action, *, field: str = "", on: dt.date | None = None) -> Q:
     """A Q over units (prefix `field`, e.g. "receiving_unit__") covered for `action`.
 
-    Returns a Q that matches nothing when the user holds no suitable assignment.
+    Costs one query (the user's assignments); the Q then filters any queryset whose
+    `field` leads to a Unit. Returns a Q that matches nothing when the user holds no
+    suitable assignment.
     """
-    if not user.is_authenticated:
-        return Q(pk__in=[])
+    nothing = Q(**{f"{field}pk__in": []})
+    if not _may_act(user):
+        return nothing
     on = on or timezone.localdate()
-    q = Q(pk__in=[]) if not field else Q(**{f"{field}pk__in": []})
+    q = nothing
     for assignment in _active_assignments(user, on).filter(role__in=roles_for_action(action)):
         unit = assignment.unit
         if unit is None:
             continue
-        if assignment.include_subtree:
+        if assignment.include_subtree and unit.path:
             q |= Q(**{f"{field}path__startswith": unit.path})
         else:
             q |= Q(**{f"{field}pk": unit.pk})
@@ -137,26 +169,44 @@ def units_in_scope(user: User, action: Action, *, on: dt.date | None = None) -> 
     return Unit.objects.filter(scope_filter(user, action, on=on))
 
 
-def has_permission(user: User, action: Action, unit: Unit, *, on: dt.date | None = None) -> bool:
-    if not user.is_authenticated or not user.is_active:
+def has_permission(
+    user: User, action: Action, unit: Unit | None, *, on: dt.date | None = None
+) -> bool:
+    if not _may_act(user) or unit is None:
         return False
     on = on or timezone.localdate()
-    for assignment in _active_assignments(user, on).filter(role__in=roles_for_action(action)):
-        covered = assignment.unit
-        if covered is None:
-            continue
-        if covered.pk == unit.pk:
-            return True
-        if assignment.include_subtree and unit.path.startswith(covered.path):
-            return True
-    return False
+    return any(
+        _covers(assignment, unit)
+        for assignment in _active_assignments(user, on).filter(role__in=roles_for_action(action))
+    )
 
 
-def require(user: User, action: Action, unit: Unit, *, on: dt.date | None = None) -> None:
+def require(user: User, action: Action, unit: Unit | None, *, on: dt.date | None = None) -> None:
     """Raise PermissionDenied (with a Vietnamese message) unless `user` may do `action` in `unit`."""
     if not has_permission(user, action, unit, on=on):
         raise PermissionDenied(DENIED_MESSAGE)
 
 
+def has_any_permission(user: User, action: Action, *, on: dt.date | None = None) -> bool:
+    """Whether `user` may do `action` in at least one unit (for actions not tied to one unit,
+    e.g. creating an account, or for showing a menu entry)."""
+    if not _may_act(user):
+        return False
+    on = on or timezone.localdate()
+    return (
+        _active_assignments(user, on)
+        .filter(role__in=roles_for_action(action), unit__isnull=False)
+        .exists()
+    )
+
+
+def require_any(user: User, action: Action, *, on: dt.date | None = None) -> None:
+    if not has_any_permission(user, action, on=on):
+        raise PermissionDenied(DENIED_MESSAGE)
+
+
 def user_roles(user: User, *, on: dt.date | None = None) -> list[RoleAssignment]:
-    return list(_active_assignments(user, on or timezone.localdate()))
+    """The assignments in force on `on` (default today); none for a locked account."""
+    if not _may_act(user):
+        return []
+    return list(_active_assignments(user, on or timezone.localdate()).order_by("role", "pk"))
