@@ -51,6 +51,7 @@ def unit_current_successors(*, unit: Unit, on: dt.date) -> list[Unit]:
 
     A unit valid on `on` is its own answer. One query per generation of successions.
     """
+    unit = Unit.objects.get(pk=unit.pk)  # validity as stored, not as the caller last saw it
     if unit.is_active_on(on):
         return [unit]
     found: dict[int, Unit] = {}
