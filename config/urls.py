@@ -10,5 +10,6 @@ urlpatterns = [
     path("units/", include("cchc.units.urls")),
     path("procedures/", include("cchc.procedures.urls")),
     path("dossiers/", include("cchc.dossiers.urls")),
+    path("indices/", include("cchc.indices.urls")),
     path("", include("cchc.core.urls")),
 ]

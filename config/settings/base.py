@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "cchc.calendars",
     "cchc.procedures",
     "cchc.dossiers",
+    "cchc.indices",
+    "cchc.demo",
 ]
 
 MIDDLEWARE = [

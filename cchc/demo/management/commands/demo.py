@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from cchc.demo import builder
+from cchc.demo.structure import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo once: official units, the catalog, the demo province's organisations, "
+        "staff in every role and a year of activity. Re-running keeps existing data."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-accounts", action="store_true")
+
+    def handle(self, *args, **options):
+        report = builder.demo_build(log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(report.summary()))
+        if not options["quiet_accounts"]:
+            self.stdout.write("")
+            self.stdout.write("Tài khoản trình diễn (mật khẩu chung: %s)" % DEMO_PASSWORD)
+            for line in report.account_lines():
+                self.stdout.write("  " + line)
