@@ -18,6 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if not options["quiet_accounts"]:
             self.stdout.write("")
-            self.stdout.write("Tài khoản trình diễn (mật khẩu chung: %s)" % DEMO_PASSWORD)
+            self.stdout.write(f"Tài khoản trình diễn (mật khẩu chung: {DEMO_PASSWORD})")
             for line in report.account_lines():
                 self.stdout.write("  " + line)
