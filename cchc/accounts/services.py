@@ -17,7 +17,7 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.identity import validate_phone_vn
+from cchc.accounts.identity import validate_personal_id, validate_phone_vn, validate_tax_code
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.accounts.permissions import Action, require, require_any
 
@@ -246,3 +246,89 @@ def role_revoke(
     if assignment.role == Role.SYSTEM_ADMIN:
         _sync_staff_flag(user)
     return result
+
+
+_USER_UPDATABLE = frozenset({"full_name", "email", "phone", "personal_id", "tax_code", "is_active"})
+
+
+@transaction.atomic
+def user_update(*, user: User, actor: User | None = None, **changes) -> User:
+    """Change a user's profile fields or lock/unlock the account (is_active)."""
+    unknown = set(changes) - _USER_UPDATABLE
+    if unknown:
+        raise ValueError(f"user_update cannot change {sorted(unknown)}")
+    if actor is not None:
+        require_any(actor, Action.USER_MANAGE)
+        if actor.pk == user.pk and changes.get("is_active") is False:
+            raise PermissionDenied("Bạn không thể tự khóa tài khoản của chính mình.")
+    if "full_name" in changes:
+        changes["full_name"] = " ".join((changes["full_name"] or "").split())
+        if not changes["full_name"]:
+            raise _field_error("full_name", "Vui lòng nhập họ và tên.", "required")
+    if changes.get("email"):
+        changes["email"] = changes["email"].strip().lower()
+        try:
+            EmailValidator()(changes["email"])
+        except ValidationError as exc:
+            raise _field_error(
+                "email", "Địa chỉ thư điện tử không hợp lệ.", "email_invalid"
+            ) from exc
+    for name, validator in (
+        ("phone", validate_phone_vn),
+        ("personal_id", validate_personal_id),
+        ("tax_code", validate_tax_code),
+    ):
+        if changes.get(name):
+            try:
+                changes[name] = validator(changes[name])
+            except ValidationError as exc:
+                raise ValidationError({name: exc}) from exc
+    for name, value in changes.items():
+        setattr(user, name, value if value is not None else "")
+    user.save(update_fields=list(changes) or None)
+    return user
+
+
+@transaction.atomic
+def role_assignment_update(
+    *,
+    assignment: RoleAssignment,
+    include_subtree: bool,
+    title: str,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    actor: User | None = None,
+) -> RoleAssignment:
+    """Change the period, title or subtree flag of an assignment; who/role/unit are fixed
+    (end the assignment and give a new one instead)."""
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .select_related("user", "unit")
+        .get(pk=assignment.pk)
+    )
+    _check_actor(actor, unit=assignment.unit, user=assignment.user)
+    if assignment.role == Role.CITIZEN and include_subtree:
+        raise _field_error(
+            "include_subtree",
+            "Vai trò công dân, doanh nghiệp không gắn với đơn vị.",
+            "unit_not_allowed",
+        )
+    if valid_from and valid_to and valid_to < valid_from:
+        raise _field_error(
+            "valid_to",
+            "Ngày kết thúc (%(to)s) không được trước ngày bắt đầu (%(from)s).",
+            "valid_range",
+            to=_fmt(valid_to),
+            **{"from": _fmt(valid_from)},
+        )
+    title = " ".join((title or "").split())
+    if len(title) > 150:
+        raise _field_error("title", "Chức danh dài tối đa 150 ký tự.", "max_length")
+    assignment.include_subtree = include_subtree
+    assignment.title = title
+    assignment.valid_from = valid_from
+    assignment.valid_to = valid_to
+    assignment.save(update_fields=["include_subtree", "title", "valid_from", "valid_to"])
+    if assignment.role == Role.SYSTEM_ADMIN:
+        _sync_staff_flag(assignment.user)
+    return assignment

@@ -5,7 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.accounts.permissions import Action, has_permission
-from cchc.accounts.services import role_assign, role_revoke, user_create
+from cchc.accounts.services import (
+    role_assign,
+    role_assignment_update,
+    role_revoke,
+    user_create,
+    user_update,
+)
 from cchc.accounts.tests.conftest import grant, make_unit, make_user
 
 PASSWORD = "Mat-khau-2026!"
@@ -208,3 +214,76 @@ def test_revoke_needs_user_manage_over_the_unit(tree, admin_user):
     assignment.refresh_from_db()
     assert assignment.valid_to is None
     assert role_revoke(assignment=assignment, actor=admin_user).valid_to is not None
+
+
+# --- updates -----------------------------------------------------------------------------------
+
+
+def test_user_update_validates_identity_fields(tree, admin_user):
+    user = make_user("cv")
+    user_update(
+        user=user,
+        actor=admin_user,
+        phone="+84 386 123 456",
+        personal_id="079 205 123456",
+        tax_code="0100233488",
+    )
+    user.refresh_from_db()
+    assert (user.phone, user.personal_id, user.tax_code) == (
+        "0386123456",
+        "079205123456",
+        "0100233488",
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        user_update(user=user, tax_code="0100233480")
+    assert _errors(excinfo) == {"tax_code": ["tax_code_checksum"]}
+    user.refresh_from_db()
+    assert user.tax_code == "0100233488"
+
+
+def test_user_update_lock_rules(tree, admin_user):
+    user = make_user("cv")
+    specialist = make_user("cv2")
+    grant(specialist, Role.SPECIALIST, tree["commune_a"])
+    with pytest.raises(PermissionDenied):
+        user_update(user=user, actor=specialist, is_active=False)
+    with pytest.raises(PermissionDenied):
+        user_update(user=admin_user, actor=admin_user, is_active=False)
+    user_update(user=user, actor=admin_user, is_active=False)
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_role_assignment_update_changes_the_period_only_within_scope(tree, admin_user):
+    user = make_user("cv")
+    assignment = grant(user, Role.SPECIALIST, tree["commune_a"])
+    updated = role_assignment_update(
+        assignment=assignment,
+        include_subtree=True,
+        title="Trưởng bộ phận",
+        valid_from=dt.date(2026, 1, 1),
+        valid_to=None,
+        actor=admin_user,
+    )
+    assert updated.include_subtree and updated.title == "Trưởng bộ phận"
+    outsider = make_user("qt-khac")
+    grant(outsider, Role.SYSTEM_ADMIN, tree["other"])
+    with pytest.raises(PermissionDenied):
+        role_assignment_update(
+            assignment=assignment,
+            include_subtree=False,
+            title="",
+            valid_from=None,
+            valid_to=None,
+            actor=outsider,
+        )
+    with pytest.raises(ValidationError):
+        role_assignment_update(
+            assignment=assignment,
+            include_subtree=False,
+            title="",
+            valid_from=dt.date(2026, 2, 1),
+            valid_to=dt.date(2026, 1, 1),
+        )
+    assignment.refresh_from_db()
+    assert assignment.include_subtree and assignment.valid_from == dt.date(2026, 1, 1)
