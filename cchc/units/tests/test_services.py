@@ -213,3 +213,31 @@ class TestPermission:
     def test_only_system_creates_roots(self, user, db):
         with pytest.raises(PermissionDenied):
             unit_create(code="R", name="Tỉnh", kind=UnitKind.PROVINCE, actor=user)
+
+
+def test_paths_stay_consistent_under_random_moves(make_unit):
+    """After any sequence of creates and moves: path = parent's path + own pk, depth = level."""
+    import random
+
+    rng = random.Random(20250701)
+    units = [make_unit("Gốc", UnitKind.PROVINCE)]
+    for step in range(60):
+        if step < 25 or rng.random() < 0.3:
+            units.append(make_unit(f"Đơn vị {step}", UnitKind.DEPARTMENT, parent=rng.choice(units)))
+            continue
+        unit, target = rng.choice(units), rng.choice([*units, None])
+        try:
+            unit_move(unit=unit, new_parent=target)
+        except ValidationError:
+            assert target is not None
+            target.refresh_from_db()
+            unit.refresh_from_db()
+            assert target.path.startswith(unit.path)  # refused only for a move into itself
+    by_pk = {u.pk: u for u in Unit.objects.all()}
+    for u in by_pk.values():
+        if u.parent_id is None:
+            assert (u.path, u.depth) == (f"/{u.pk}/", 0)
+        else:
+            parent = by_pk[u.parent_id]
+            assert u.path == f"{parent.path}{u.pk}/"
+            assert u.depth == parent.depth + 1
