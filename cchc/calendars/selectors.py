@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
@@ -109,19 +110,36 @@ def calendar_exception_list(*, year: int | None = None) -> list[CalendarExceptio
     return list(qs)
 
 
-def year_overview(*, year: int, unit: Unit | None = None) -> dict[str, object]:
-    """Weekday days off and weekend working days of `year`, with names and legal bases."""
+@dataclass(frozen=True)
+class SpecialDay:
+    date: dt.date
+    name: str
+    legal_basis: str  # empty when the day comes from the `holidays` package
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    year: int
+    days_off: list[SpecialDay]  # weekdays that are not working days
+    workdays: list[SpecialDay]  # weekend days that are working days (làm bù)
+    hours: OfficeHoursSpec
+
+
+def year_overview(*, year: int, unit: Unit | None = None) -> YearOverview:
+    """Weekday days off and weekend working days of `year`, with names and legal bases.
+
+    3 queries (exception fingerprint, office hours, this year's exceptions).
+    """
     calendar = calendar_for_unit(unit=unit)
     bases = {e.date: e.legal_basis for e in calendar_exception_list(year=year)}
-    return {
-        "year": year,
-        "days_off": [
-            {"date": d, "name": name, "legal_basis": bases.get(d, "")}
-            for d, name in calendar.days_off_in_year(year)
+    return YearOverview(
+        year=year,
+        days_off=[
+            SpecialDay(d, name, bases.get(d, "")) for d, name in calendar.days_off_in_year(year)
         ],
-        "workdays": [
-            {"date": d, "name": name, "legal_basis": bases.get(d, "")}
+        workdays=[
+            SpecialDay(d, name, bases.get(d, ""))
             for d, name in calendar.extra_workdays_in_year(year)
         ],
-        "hours": calendar.hours,
-    }
+        hours=calendar.hours,
+    )

@@ -250,7 +250,7 @@ def test_negative_or_bad_amounts_are_rejected(cal):
     with pytest.raises(ValueError):
         cal.due_at(at(2024, 3, 4), -1, WD)
     with pytest.raises(TypeError):
-        cal.due_at(at(2024, 3, 4), 1.5, WD)  # type: ignore[arg-type]
+        cal.due_at(at(2024, 3, 4), 1.5, WD)
 
 
 # --- Counting, pauses, extension ---------------------------------------------------------
@@ -320,4 +320,4 @@ def test_other_time_zone():
     assert cal.due_at(dt.datetime(2024, 3, 4, 10, 0, tzinfo=dt.UTC), 1, WD) == dt.datetime(
         2024, 3, 5, 17, 0, tzinfo=dt.UTC
     )
-    assert official().tz.key == "Asia/Ho_Chi_Minh"
+    assert str(official().tz) == "Asia/Ho_Chi_Minh"
