@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from cchc.units.models import Unit, UnitSuccession
-from cchc.units.text import normalize_vn
+from cchc.units.text import normalize_vn, strip_org_prefix
 
 
 def _dated(qs: QuerySet[Unit], on: dt.date | None) -> QuerySet[Unit]:
@@ -82,6 +82,8 @@ def unit_predecessors(*, unit: Unit) -> list[UnitSuccession]:
 class TreeNode:
     unit: Unit
     children: list[TreeNode] = field(default_factory=list)
+    # Direct successors of a closed unit (filled when unit_tree(with_successors=True)).
+    successors: list[Unit] = field(default_factory=list)
 
 
 def _sort_key(unit: Unit) -> tuple:
@@ -97,10 +99,12 @@ def unit_tree(
     on: dt.date | None = None,
     roots: Sequence[Unit] | None = None,
     max_depth: int | None = None,
+    with_successors: bool = False,
 ) -> list[TreeNode]:
     """The tree below `root` (or each of `roots`; or every top-level unit), as nested nodes.
 
     `max_depth` limits how many levels below each shown root are included (0: roots only).
+    `with_successors` adds, in one more query, what each closed unit became.
 
     One query whatever the size. With `on`, a unit appears only if it and all its
     ancestors up to the shown root are valid that day (the tree as it was on that date).
@@ -135,6 +139,11 @@ def unit_tree(
             top.append(node)
         elif u.parent_id in nodes:
             nodes[u.parent_id].children.append(node)
+    closed = [u.pk for u in units if u.valid_to is not None]
+    if with_successors and closed:
+        links = UnitSuccession.objects.filter(predecessor_id__in=closed).select_related("successor")
+        for link in links.order_by("successor__name"):
+            nodes[link.predecessor_id].successors.append(link.successor)
     for node in nodes.values():
         node.children.sort(key=lambda n: _sort_key(n.unit))
     top.sort(key=lambda n: _sort_key(n.unit))
@@ -144,12 +153,14 @@ def unit_tree(
 def unit_search(*, text: str, on: dt.date | None = None, limit: int = 50) -> list[Unit]:
     """Units whose name, short name or codes contain `text`, ignoring diacritics and case.
 
-    "phu phong", "Phú Phong" and "PHÚ  PHONG" find the same units. Exact name matches
+    "phu phong", "Phú Phong", "PHÚ  PHONG" and "UBND thị trấn Phú Phong" find the same units. Exact name matches
     come first, then higher levels (provinces before communes).
     """
     needle = normalize_vn(text)
     if not needle:
         return []
+    # "UBND xã Phú Phong" finds the commune (and its People's Committee unit, if any).
+    needle = strip_org_prefix(needle) or needle
     qs = _dated(Unit.objects.filter(search_text__contains=needle), on).select_related("parent")
     units = list(qs.order_by("depth", "name")[: max(limit * 4, limit)])
     units.sort(

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
 
-from cchc.accounts.permissions import Action, require
+from cchc.accounts.permissions import DENIED_MESSAGE, Action, require
 from cchc.units.models import Unit, UnitKind, UnitSuccession
 from cchc.units.text import normalize_vn
 
@@ -176,10 +176,6 @@ def _check(actor: User | None, unit: Unit | None) -> None:
         return
     if unit is None:
         # A new root (a province) is a change to the national list: system only.
-        from django.core.exceptions import PermissionDenied
-
-        from cchc.accounts.permissions import DENIED_MESSAGE
-
         raise PermissionDenied(DENIED_MESSAGE)
     require(actor, Action.UNIT_MANAGE, unit)
 

@@ -28,3 +28,16 @@ def normalize_vn(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped).strip().lower()
+
+
+# How documents name a unit's People's Committee ("UBND xã Phú Phong", "Ủy ban nhân dân
+# tỉnh Gia Lai"): the words before the territorial name.
+_ORG_PREFIXES = ("uy ban nhan dan ", "ubnd ")
+
+
+def strip_org_prefix(normalized: str) -> str:
+    """'ubnd xa phu phong' -> 'xa phu phong' (input already `normalize_vn`-ed)."""
+    for prefix in _ORG_PREFIXES:
+        if normalized.startswith(prefix):
+            return normalized[len(prefix) :]
+    return normalized

@@ -34,12 +34,16 @@ def tree(request: HttpRequest) -> HttpResponse:
     if code and root is None:
         error = _("Không tìm thấy đơn vị có mã “%(code)s”.") % {"code": code}
     if root is not None:
-        nodes = unit_tree(root=root, on=on)
+        nodes = unit_tree(root=root, on=on, with_successors=True)
         ancestors = unit_ancestors(unit=root)
     else:
         assigned = [a.unit for a in user_roles(request.user, on=today) if a.unit is not None]
         # Without a role assignment (e.g. a fresh superuser): the provinces, to drill into.
-        nodes = unit_tree(roots=assigned, on=on) if assigned else unit_tree(on=on, max_depth=0)
+        nodes = (
+            unit_tree(roots=assigned, on=on, with_successors=True)
+            if assigned
+            else unit_tree(on=on, max_depth=0)
+        )
         ancestors = []
     return render(
         request,

@@ -158,3 +158,19 @@ def test_search_exact_name_first_and_date_filter(history):
     assert names[0] in {"Huyện Tây Sơn", "Xã Tây Sơn"}
     assert set(names) == {"Huyện Tây Sơn", "Xã Tây Sơn"}
     assert [u.name for u in unit_search(text="tay son", on=AFTER)] == ["Xã Tây Sơn"]
+
+
+def test_search_by_peoples_committee_wording(history):
+    assert [u.name for u in unit_search(text="UBND thị trấn Phú Phong")] == ["Thị trấn Phú Phong"]
+    assert [u.name for u in unit_search(text="Ủy ban nhân dân xã Tây Xuân")] == ["Xã Tây Xuân"]
+
+
+def test_tree_with_successors_one_more_query(history, django_assert_num_queries):
+    _close_history(history)
+    with django_assert_num_queries(2):
+        nodes = unit_tree(root=history["old_p"], on=BEFORE, with_successors=True)
+    assert [u.name for u in nodes[0].successors] == ["Tỉnh Gia Lai"]
+    phu_phong = next(
+        n for n in nodes[0].children[0].children if n.unit.name == "Thị trấn Phú Phong"
+    )
+    assert [u.name for u in phu_phong.successors] == ["Xã Tây Sơn"]

@@ -66,6 +66,7 @@ def test_tree_of_chosen_unit_on_date_shows_history(client, staff, history):
     assert response.status_code == 200
     assert "Huyện Tây Sơn" in body and "Thị trấn Phú Phong" in body
     assert "Dữ liệu lịch sử" in body
+    assert "nay là" in body and "Xã Tây Sơn" in body  # what the closed district became
     response = client.get(URL, {"unit": history["old_p"].code, "on": "2025-08-01"})
     body = response.content.decode()
     assert "Huyện Tây Sơn" not in body and "Thị trấn Phú Phong" not in body
