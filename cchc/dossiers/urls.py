@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.dossiers import views
 
 app_name = "dossiers"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("intake/", views.intake, name="intake"),
+    path("leader/", views.leader, name="leader"),
+    path("reassign/", views.reassign, name="reassign"),
+    path("handover-list/", views.handover_list, name="handover_list"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/receipt/", views.receipt, name="receipt"),
+    path("<str:code>/<slug:action>/", views.action, name="action"),
+]

@@ -32,8 +32,8 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch):
-    # Monday 23/11/2026, 08:00 in Vietnam: an ordinary working day.
-    c = Clock(dt.datetime(2026, 11, 23, 8, 0, tzinfo=VN))
+    # Monday 16/11/2026, 08:00 in Vietnam: an ordinary working week (24/11 is a day off).
+    c = Clock(dt.datetime(2026, 11, 16, 8, 0, tzinfo=VN))
     monkeypatch.setattr(timezone, "now", c)
     return c
 

@@ -1,0 +1,634 @@
+"""Officer, specialist and leader screens of the one-stop shop.
+
+Views parse input with the forms of `cchc.dossiers.forms`, call one service or selector
+and render. Services decide permissions and rules; their ValidationError,
+PermissionDenied and DossierConflict messages (Vietnamese) go back onto the form, and
+nothing is changed (each service is one transaction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from cchc.accounts.permissions import Action, units_in_scope
+from cchc.dossiers import selectors, services
+from cchc.dossiers.forms import (
+    ApologiseForm,
+    ApproveForm,
+    AssignForm,
+    FeeForm,
+    HandoverForm,
+    HandoverListForm,
+    IntakeForm,
+    IssueResultForm,
+    NoteForm,
+    PauseForm,
+    QueueFilterForm,
+    RateForm,
+    ReasonForm,
+    ReassignForm,
+    ResumeForm,
+    ReturnResultForm,
+    ReturnToStepForm,
+    SupplementProvidedForm,
+    SupplementRequestForm,
+    add_service_error,
+)
+from cchc.dossiers.models import Dossier, DossierStatus
+from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
+
+# --- Queues ---------------------------------------------------------------------------
+
+QUEUE_TABS = [
+    ("mine", gettext_lazy("Của tôi")),
+    ("unit", gettext_lazy("Của đơn vị")),
+    ("due_soon", gettext_lazy("Sắp đến hạn")),
+    ("overdue", gettext_lazy("Quá hạn")),
+    ("waiting_supplement", gettext_lazy("Chờ bổ sung")),
+    ("bounced", gettext_lazy("Bị chuyển trả nhiều lần")),
+]
+PAGE_SIZE = 50
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "dossiers/forbidden.html", {"message": message}, status=403)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Work queues (mine, unit, due soon, overdue, waiting for supplement, bounced) with
+    search by code, applicant or procedure; htmx requests get only the table."""
+    kind = request.GET.get("kind") or "mine"
+    if kind not in selectors.QUEUE_KINDS:
+        kind = "mine"
+    form = QueueFilterForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    qs = selectors.dossier_queue(user=request.user, kind=kind, search=search or None)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tabs": QUEUE_TABS,
+        "kind": kind,
+        "form": form,
+        "search": search,
+        "page": page,
+        "now": timezone.now(),
+        "attention": selectors.user_attention_counts(user=request.user),
+    }
+    template = "dossiers/queue.html#results" if request.htmx else "dossiers/queue.html"
+    return render(request, template, context)
+
+
+# --- Intake -----------------------------------------------------------------------------
+
+
+def _intake_choices(request: HttpRequest, data: Any) -> dict[str, Any]:
+    """Unit and procedure pickers for the intake form (the units the user's roles cover)."""
+    from cchc.procedures.selectors import procedures_for_unit
+
+    receiving = units_in_scope(request.user, Action.DOSSIER_RECEIVE).order_by("name")
+    postal = units_in_scope(request.user, Action.DOSSIER_POSTAL_RECEIVE).order_by("name")
+    if postal.exists():
+        # Partner staff forward to any one-stop of the province (NĐ 118/2025: receipt
+        # regardless of administrative boundaries).
+        receiving = (receiving | Unit.objects.filter(kind=UnitKind.ONE_STOP)).distinct().order_by("name")
+    unit = None
+    raw = (data or {}).get("receiving_unit")
+    if raw and str(raw).isdigit():
+        unit = receiving.filter(pk=int(raw)).first()
+    unit = unit or receiving.first()
+    procedures = procedures_for_unit(unit=unit) if unit is not None else None
+    from cchc.procedures.models import ProcedureVersion
+
+    procedures = procedures if procedures is not None else ProcedureVersion.objects.none()
+    version = None
+    raw = (data or {}).get("procedure")
+    if raw and str(raw).isdigit():
+        version = procedures.filter(pk=int(raw)).first()
+    requirements = list(version.components.all()) if version is not None else []
+    return {
+        "receiving_units": receiving,
+        "postal_units": postal,
+        "procedures": procedures,
+        "requirements": requirements,
+        "unit": unit,
+    }
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """Receive a dossier (Mẫu 01) — or show why it is refused (Mẫu 02 / 03 / a block)."""
+    data = request.POST if request.method == "POST" else request.GET
+    choices = _intake_choices(request, data)
+    unit = choices.pop("unit")
+    if unit is None:
+        return _forbidden(request, _("Bạn không có vai trò tiếp nhận hồ sơ tại đơn vị nào."))
+    initial = {"receiving_unit": unit.pk}
+    refusal = None
+    status = 200
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES, **choices)
+        if form.is_valid():
+            built = form.service_kwargs()
+            try:
+                dossier = services.dossier_receive(actor=request.user, **built["kwargs"])
+            except services.IntakeRefused as exc:
+                refusal = exc
+                form.add_error(None, exc.messages[0])
+            except ValidationError as exc:
+                add_service_error(form, exc, built["field_map"])
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc) or _("Bạn không có quyền tiếp nhận hồ sơ."))
+            else:
+                request.session[f"receipt:{dossier.code}"] = dossier.issued_lookup_secret
+                messages.success(
+                    request, _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code}
+                )
+                return redirect("dossiers:receipt", code=dossier.code)
+        status = 400
+    else:
+        form = IntakeForm(initial={**initial, **data.dict()}, **choices)
+    template = "dossiers/intake.html"
+    if request.htmx and request.method == "GET":
+        template = "dossiers/intake.html#intake_form"
+    return render(
+        request, template, {"form": form, "refusal": refusal}, status=status
+    )
+
+
+@login_required
+def receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01); the lookup secret shows once."""
+    try:
+        page = selectors.dossier_page(user=request.user, code=code)
+    except Dossier.DoesNotExist as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    secret = request.session.pop(f"receipt:{code}", None)
+    return render(request, "dossiers/receipt.html", {"p": page, "d": page.dossier, "secret": secret})
+
+
+# --- Dossier page and its actions ----------------------------------------------------------
+
+
+@dataclass
+class ActionSpec:
+    name: str
+    label: Any
+    form: type
+    available: Callable[[selectors.DossierPage], bool]
+    call: Callable[[Any, Dossier, Any], Any]
+    form_kwargs: Callable[[selectors.DossierPage], dict] = lambda page: {}
+    files: bool = False
+    danger: bool = False
+
+
+_RUNNING = {DossierStatus.PROCESSING, DossierStatus.APPROVED}
+_OPEN = {
+    DossierStatus.PROCESSING,
+    DossierStatus.WAITING_SUPPLEMENT,
+    DossierStatus.PAUSED,
+    DossierStatus.APPROVED,
+}
+
+
+def _st(page: selectors.DossierPage) -> str:
+    return page.dossier.status
+
+
+def _earlier_steps(page: selectors.DossierPage) -> list[tuple[int, str]]:
+    current = page.dossier.current_step_order or 0
+    seen: dict[int, str] = {}
+    for row in page.steps:
+        if row.step.order < current and row.step.finished_at is not None:
+            seen.setdefault(row.step.order, row.step.name)
+    return sorted(seen.items())
+
+
+def _v(form) -> int:
+    return form.cleaned_data["expected_version"]
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in [
+        ActionSpec(
+            "handover",
+            gettext_lazy("Chuyển bước tiếp theo / bàn giao"),
+            HandoverForm,
+            lambda p: _st(p) in _RUNNING and p.can["process"],
+            lambda user, d, f: services.dossier_handover(
+                actor=user,
+                dossier=d,
+                to_unit=f.cleaned_data["to_unit"],
+                to_user=f.cleaned_data["to_user"],
+                note=f.cleaned_data["note"],
+                advance_step=not f.cleaned_data["same_step"],
+                expected_version=_v(f),
+            ),
+            lambda p: {
+                "units": selectors.dossier_handover_targets(dossier=p.dossier),
+                "users": selectors.dossier_assignable_users(
+                    units=[p.dossier.current_unit, p.dossier.handling_unit]
+                ),
+            },
+        ),
+        ActionSpec(
+            "assign",
+            gettext_lazy("Phân công xử lý"),
+            AssignForm,
+            lambda p: _st(p) in _OPEN and p.can["assign"],
+            lambda user, d, f: services.dossier_assign(
+                actor=user,
+                dossier=d,
+                to_user=f.cleaned_data["to_user"],
+                note=f.cleaned_data["note"],
+                expected_version=_v(f),
+            ),
+            lambda p: {"users": selectors.dossier_assignable_users(unit=p.dossier.current_unit)},
+        ),
+        ActionSpec(
+            "approve",
+            gettext_lazy("Phê duyệt kết quả"),
+            ApproveForm,
+            lambda p: _st(p) == DossierStatus.PROCESSING and p.can["approve"],
+            lambda user, d, f: services.dossier_approve(
+                actor=user, dossier=d, note=f.cleaned_data["note"], expected_version=_v(f)
+            ),
+        ),
+        ActionSpec(
+            "return_to_step",
+            gettext_lazy("Chuyển trả bước trước"),
+            ReturnToStepForm,
+            lambda p: _st(p) in _RUNNING and p.can["process"] and bool(_earlier_steps(p)),
+            lambda user, d, f: services.dossier_return_to_step(
+                actor=user,
+                dossier=d,
+                step_order=f.cleaned_data["step_order"],
+                reason=f.cleaned_data["reason"],
+                expected_version=_v(f),
+            ),
+            lambda p: {"steps": _earlier_steps(p)},
+        ),
+        ActionSpec(
+            "request_supplement",
+            gettext_lazy("Yêu cầu bổ sung hồ sơ (Mẫu 02)"),
+            SupplementRequestForm,
+            lambda p: _st(p) == DossierStatus.PROCESSING
+            and (p.can["process"] or p.can["process_receiving"]),
+            lambda user, d, f: services.dossier_request_supplement(
+                actor=user,
+                dossier=d,
+                items=f.item_list(),
+                reason=f.cleaned_data["reason"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "supplement_provided",
+            gettext_lazy("Nhận hồ sơ bổ sung"),
+            SupplementProvidedForm,
+            lambda p: _st(p) == DossierStatus.WAITING_SUPPLEMENT and p.can["receive"],
+            lambda user, d, f: services.dossier_supplement_provided(
+                actor=user,
+                dossier=d,
+                components=f.components(),
+                note=f.cleaned_data["note"],
+                expected_version=_v(f),
+            ),
+            files=True,
+        ),
+        ActionSpec(
+            "pause",
+            gettext_lazy("Tạm dừng (nghĩa vụ tài chính, ...)"),
+            PauseForm,
+            lambda p: _st(p) == DossierStatus.PROCESSING and p.can["process"],
+            lambda user, d, f: services.dossier_pause(
+                actor=user,
+                dossier=d,
+                kind=f.cleaned_data["kind"],
+                basis=f.cleaned_data["basis"],
+                notice=f.cleaned_data["notice"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "resume",
+            gettext_lazy("Tiếp tục giải quyết"),
+            ResumeForm,
+            lambda p: _st(p) == DossierStatus.PAUSED
+            and (p.can["process"] or p.can["process_receiving"]),
+            lambda user, d, f: services.dossier_resume(
+                actor=user,
+                dossier=d,
+                receipt=f.cleaned_data["receipt"],
+                note=f.cleaned_data["note"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "apologise",
+            gettext_lazy("Xin lỗi và hẹn lại (Mẫu 04)"),
+            ApologiseForm,
+            lambda p: _st(p) in _RUNNING and p.can["apologise"] and not p.dossier.apologised_at,
+            lambda user, d, f: services.dossier_apologise(
+                actor=user,
+                dossier=d,
+                new_due=f.cleaned_data["new_due"],
+                reason=f.cleaned_data["reason"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "issue_result",
+            gettext_lazy("Ban hành kết quả"),
+            IssueResultForm,
+            lambda p: _st(p) in _RUNNING and (p.can["process"] or p.can["process_receiving"]),
+            lambda user, d, f: services.dossier_issue_result(
+                actor=user,
+                dossier=d,
+                paper=f.cleaned_data["paper"],
+                electronic_file=f.cleaned_data["electronic_file"],
+                result_number=f.cleaned_data["result_number"],
+                expected_version=_v(f),
+            ),
+            files=True,
+        ),
+        ActionSpec(
+            "return_result",
+            gettext_lazy("Trả kết quả"),
+            ReturnResultForm,
+            lambda p: _st(p) == DossierStatus.RESULT_READY and p.can["return_result"],
+            lambda user, d, f: services.dossier_return_result(
+                actor=user,
+                dossier=d,
+                method=f.cleaned_data["method"],
+                note=f.cleaned_data["note"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "fee",
+            gettext_lazy("Ghi nhận phí, lệ phí"),
+            FeeForm,
+            lambda p: p.can["receive"] and _st(p) not in {DossierStatus.WITHDRAWN},
+            lambda user, d, f: services.dossier_fee_record(
+                actor=user,
+                dossier=d,
+                status=f.cleaned_data["status"],
+                amount=f.cleaned_data["amount"],
+                receipt=f.cleaned_data["receipt"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "rate",
+            gettext_lazy("Ghi nhận đánh giá của người nộp"),
+            RateForm,
+            lambda p: _st(p) not in _OPEN and not p.dossier.rating and p.can["return_result"],
+            lambda user, d, f: services.dossier_rate(
+                actor=user,
+                dossier=d,
+                rating=f.cleaned_data["rating"],
+                comment=f.cleaned_data["comment"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "refuse",
+            gettext_lazy("Từ chối giải quyết"),
+            ReasonForm,
+            lambda p: _st(p) in _OPEN and (p.can["process"] or p.can["process_receiving"]),
+            lambda user, d, f: services.dossier_refuse(
+                actor=user, dossier=d, reason=f.cleaned_data["reason"], expected_version=_v(f)
+            ),
+            danger=True,
+        ),
+        ActionSpec(
+            "stop",
+            gettext_lazy("Dừng giải quyết theo đề nghị của người nộp"),
+            ReasonForm,
+            lambda p: _st(p)
+            in {DossierStatus.PROCESSING, DossierStatus.WAITING_SUPPLEMENT, DossierStatus.PAUSED}
+            and p.can["receive"],
+            lambda user, d, f: services.dossier_stop_request(
+                actor=user, dossier=d, reason=f.cleaned_data["reason"], expected_version=_v(f)
+            ),
+            danger=True,
+        ),
+        ActionSpec(
+            "withdraw",
+            gettext_lazy("Người nộp rút hồ sơ"),
+            ReasonForm,
+            lambda p: _st(p) in _OPEN and p.can["receive"],
+            lambda user, d, f: services.dossier_withdraw(
+                actor=user, dossier=d, reason=f.cleaned_data["reason"], expected_version=_v(f)
+            ),
+            danger=True,
+        ),
+        ActionSpec(
+            "note",
+            gettext_lazy("Thêm ghi chú nội bộ"),
+            NoteForm,
+            lambda p: True,
+            lambda user, d, f: services.dossier_note_add(
+                actor=user, dossier=d, text=f.cleaned_data["text"], expected_version=_v(f)
+            ),
+        ),
+    ]
+}
+
+
+@dataclass
+class ShownAction:
+    spec: ActionSpec
+    form: Any
+    url: str
+    open: bool = False
+
+
+def _actions(page: selectors.DossierPage, bound: ShownAction | None = None) -> list[ShownAction]:
+    shown = []
+    for spec in ACTIONS.values():
+        if bound is not None and spec.name == bound.spec.name:
+            shown.append(bound)
+            continue
+        if not spec.available(page):
+            continue
+        form = spec.form(
+            initial={"expected_version": page.dossier.version}, prefix=spec.name, **spec.form_kwargs(page)
+        )
+        url = reverse("dossiers:action", kwargs={"code": page.dossier.code, "action": spec.name})
+        shown.append(ShownAction(spec=spec, form=form, url=url))
+    return shown
+
+
+def _load_page(request: HttpRequest, code: str) -> selectors.DossierPage:
+    try:
+        return selectors.dossier_page(user=request.user, code=code)
+    except Dossier.DoesNotExist as exc:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The dossier: applicant, components, step clock (Mẫu 05), timeline, step actions."""
+    try:
+        page = _load_page(request, code)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    return render(request, "dossiers/detail.html", {"p": page, "d": page.dossier, "actions": _actions(page)})
+
+
+@require_POST
+@login_required
+def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    try:
+        page = _load_page(request, code)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    form = spec.form(request.POST, request.FILES, prefix=spec.name, **spec.form_kwargs(page))
+    status = 400
+    if form.is_valid():
+        try:
+            spec.call(request.user, page.dossier, form)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            status = 403
+        else:
+            messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": spec.label})
+            url = reverse("dossiers:detail", kwargs={"code": code})
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+    url = reverse("dossiers:action", kwargs={"code": code, "action": spec.name})
+    bound = ShownAction(spec=spec, form=form, url=url, open=True)
+    if request.htmx:
+        # htmx swaps only 2xx responses: the refused form comes back with its messages.
+        return render(request, "dossiers/detail.html#action", {"a": bound, "d": page.dossier})
+    return render(
+        request,
+        "dossiers/detail.html",
+        {"p": page, "d": page.dossier, "actions": _actions(page, bound)},
+        status=status,
+    )
+
+
+# --- Leader view ------------------------------------------------------------------------
+
+
+def _pick_unit(request: HttpRequest, units) -> Unit | None:
+    raw = request.GET.get("unit") or request.POST.get("unit")
+    if raw and str(raw).isdigit():
+        unit = Unit.objects.filter(pk=int(raw)).first()
+        if unit is None:
+            raise Http404(_("Không tìm thấy đơn vị."))
+        return unit
+    return units.first()
+
+
+@login_required
+def leader(request: HttpRequest) -> HttpResponse:
+    """The unit's dossiers for its leader: late, at risk, bounced, by step and officer."""
+    units = units_in_scope(request.user, Action.DOSSIER_ASSIGN).order_by("name")
+    unit = _pick_unit(request, units)
+    if unit is None:
+        return _forbidden(request, _("Bạn không có vai trò lãnh đạo đơn vị nào."))
+    try:
+        board = selectors.unit_dashboard(user=request.user, unit=unit)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    return render(
+        request, "dossiers/leader.html", {"board": board, "units": units, "now": timezone.now()}
+    )
+
+
+# --- Daily work -----------------------------------------------------------------------------
+
+
+@login_required
+def reassign(request: HttpRequest) -> HttpResponse:
+    """Move an absent officer's open dossiers to a colleague (recorded on each dossier)."""
+    units = units_in_scope(request.user, Action.DOSSIER_ASSIGN).order_by("name")
+    unit = _pick_unit(request, units)
+    if unit is None:
+        return _forbidden(request, _("Bạn không có quyền phân công hồ sơ tại đơn vị nào."))
+    users = selectors.dossier_assignable_users(unit=unit)
+    status = 200
+    if request.method == "POST":
+        form = ReassignForm(request.POST, units=units, users=users)
+        if form.is_valid():
+            try:
+                moved = services.dossier_reassign(
+                    actor=request.user,
+                    unit=form.cleaned_data["unit"],
+                    from_user=form.cleaned_data["from_user"],
+                    to_user=form.cleaned_data["to_user"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Đã chuyển %(n)s hồ sơ cho %(user)s.")
+                    % {"n": len(moved), "user": form.cleaned_data["to_user"]},
+                )
+                return redirect(f"{reverse('dossiers:reassign')}?unit={unit.pk}")
+        status = 400
+    else:
+        form = ReassignForm(initial={"unit": unit.pk}, units=units, users=users)
+    return render(request, "dossiers/reassign.html", {"form": form, "unit": unit}, status=status)
+
+
+@login_required
+def handover_list(request: HttpRequest) -> HttpResponse:
+    """Danh sách bàn giao hồ sơ of a day between two units, to print and sign."""
+    units = units_in_scope(request.user, Action.DOSSIER_VIEW).order_by("name")
+    if not units.exists():
+        return _forbidden(request, _("Bạn không có quyền xem hồ sơ tại đơn vị nào."))
+    targets = Unit.objects.exclude(kind__in=TERRITORIAL_KINDS).order_by("name")
+    data = request.GET.copy()
+    data.setdefault("day", timezone.localdate().isoformat())
+    if "from_unit" not in data:
+        data["from_unit"] = str(units.first().pk)
+    form = HandoverListForm(data, units=units, targets=targets)
+    events = []
+    status = 200
+    if form.is_valid():
+        try:
+            events = selectors.handover_list(
+                user=request.user,
+                from_unit=form.cleaned_data["from_unit"],
+                to_unit=form.cleaned_data["to_unit"],
+                day=form.cleaned_data["day"],
+            )
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+    else:
+        status = 400
+    template = "dossiers/handover_print.html" if request.GET.get("print") else "dossiers/handover_list.html"
+    return render(request, template, {"form": form, "events": events}, status=status)
