@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Phụ lục I, Thông tư 59/2021/TT-BCA: code of the province/city where the birth was
 # registered. Numbers are never re-issued, so all 63 codes stay valid after the 2025
@@ -129,16 +130,18 @@ def parse_personal_id(value: str, *, today: dt.date | None = None) -> PersonalId
     """Split a personal ID into its parts, raising ValidationError when it cannot be real."""
     number = _strip(value)
     if not number:
-        raise ValidationError("Vui lòng nhập số định danh cá nhân.", code="personal_id_required")
+        raise ValidationError(_("Vui lòng nhập số định danh cá nhân."), code="personal_id_required")
     if not re.fullmatch(r"\d{12}", number):
         raise ValidationError(
-            "Số định danh cá nhân phải gồm đúng 12 chữ số.", code="personal_id_format"
+            _("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="personal_id_format"
         )
     province = number[:3]
     if province not in PROVINCE_CODES:
         raise ValidationError(
-            "Ba chữ số đầu (%(code)s) không phải mã tỉnh, thành phố nơi đăng ký khai sinh "
-            "theo Thông tư 59/2021/TT-BCA.",
+            _(
+                "Ba chữ số đầu (%(code)s) không phải mã tỉnh, thành phố nơi đăng ký khai sinh "
+                "theo Thông tư 59/2021/TT-BCA."
+            ),
             code="personal_id_province",
             params={"code": province},
         )
@@ -147,7 +150,7 @@ def parse_personal_id(value: str, *, today: dt.date | None = None) -> PersonalId
     today = today or timezone.localdate()
     if birth_year > today.year:
         raise ValidationError(
-            "Mã thế kỷ, giới tính và năm sinh cho năm sinh %(year)s, sau năm hiện tại.",
+            _("Mã thế kỷ, giới tính và năm sinh cho năm sinh %(year)s, sau năm hiện tại."),
             code="personal_id_birth_year",
             params={"year": birth_year},
         )
@@ -178,24 +181,26 @@ def validate_tax_code(value: str) -> str:
     """Return "NNNNNNNNNN" or "NNNNNNNNNN-NNN", or raise ValidationError."""
     raw = re.sub(r"[\s.]", "", str(value or ""))
     if not raw:
-        raise ValidationError("Vui lòng nhập mã số thuế.", code="tax_code_required")
+        raise ValidationError(_("Vui lòng nhập mã số thuế."), code="tax_code_required")
     match = re.fullmatch(r"(\d{10})(?:-?(\d{3}))?", raw)
     if not match:
         raise ValidationError(
-            "Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
-            "của đơn vị phụ thuộc.",
+            _(
+                "Mã số thuế phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số "
+                "của đơn vị phụ thuộc."
+            ),
             code="tax_code_format",
         )
     main, branch = match.group(1), match.group(2)
     if main[2:9] == "0000000":
-        raise ValidationError("Mã số thuế không hợp lệ.", code="tax_code_format")
+        raise ValidationError(_("Mã số thuế không hợp lệ."), code="tax_code_format")
     if branch == "000":
         raise ValidationError(
-            "Ba chữ số của đơn vị phụ thuộc phải từ 001 đến 999.", code="tax_code_branch"
+            _("Ba chữ số của đơn vị phụ thuộc phải từ 001 đến 999."), code="tax_code_branch"
         )
     if tax_check_digit(main[:9]) != int(main[9]):
         raise ValidationError(
-            "Mã số thuế không đúng (sai chữ số kiểm tra). Vui lòng kiểm tra lại.",
+            _("Mã số thuế không đúng (sai chữ số kiểm tra). Vui lòng kiểm tra lại."),
             code="tax_code_checksum",
         )
     return f"{main}-{branch}" if branch else main
@@ -212,15 +217,17 @@ def validate_phone_vn(value: str) -> str:
     """
     raw = re.sub(r"[\s.\-()]", "", str(value or ""))
     if not raw:
-        raise ValidationError("Vui lòng nhập số điện thoại.", code="phone_required")
+        raise ValidationError(_("Vui lòng nhập số điện thoại."), code="phone_required")
     if raw.startswith("+84"):
         raw = "0" + raw[3:]
     elif raw.startswith("84") and len(raw) in (11, 12):
         raw = "0" + raw[2:]
     if not (_MOBILE.fullmatch(raw) or _FIXED.fullmatch(raw)):
         raise ValidationError(
-            "Số điện thoại không hợp lệ: di động gồm 10 chữ số (03, 05, 07, 08, 09), "
-            "cố định gồm 11 chữ số bắt đầu bằng 02.",
+            _(
+                "Số điện thoại không hợp lệ: di động gồm 10 chữ số (03, 05, 07, 08, 09), "
+                "cố định gồm 11 chữ số bắt đầu bằng 02."
+            ),
             code="phone_format",
         )
     return raw

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cchc.accounts.models import Role, RoleAssignment
 
@@ -96,7 +97,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 # Vietnamese wording of each refusal; the API maps PermissionDenied to its error shape.
-DENIED_MESSAGE = "Bạn không có quyền thực hiện thao tác này tại đơn vị này."
+DENIED_MESSAGE = gettext_noop("Bạn không có quyền thực hiện thao tác này tại đơn vị này.")
 
 
 def _active_assignments(user: User, on: dt.date) -> QuerySet[RoleAssignment]:
@@ -184,7 +185,7 @@ def has_permission(
 def require(user: User, action: Action, unit: Unit | None, *, on: dt.date | None = None) -> None:
     """Raise PermissionDenied (with a Vietnamese message) unless `user` may do `action` in `unit`."""
     if not has_permission(user, action, unit, on=on):
-        raise PermissionDenied(DENIED_MESSAGE)
+        raise PermissionDenied(gettext(DENIED_MESSAGE))
 
 
 def has_any_permission(user: User, action: Action, *, on: dt.date | None = None) -> bool:
@@ -202,7 +203,7 @@ def has_any_permission(user: User, action: Action, *, on: dt.date | None = None)
 
 def require_any(user: User, action: Action, *, on: dt.date | None = None) -> None:
     if not has_any_permission(user, action, on=on):
-        raise PermissionDenied(DENIED_MESSAGE)
+        raise PermissionDenied(gettext(DENIED_MESSAGE))
 
 
 def user_roles(user: User, *, on: dt.date | None = None) -> list[RoleAssignment]:

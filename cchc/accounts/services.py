@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cchc.accounts.identity import validate_personal_id, validate_phone_vn, validate_tax_code
 from cchc.accounts.models import Role, RoleAssignment, User
@@ -56,31 +57,31 @@ def user_create(
     full_name = " ".join((full_name or "").split())
     email = (email or "").strip().lower()
     if not username:
-        raise _field_error("username", "Vui lòng nhập tên đăng nhập.", "required")
+        raise _field_error("username", _("Vui lòng nhập tên đăng nhập."), "required")
     if len(username) > USERNAME_MAX_LENGTH or not User.username_validator.regex.match(username):
         raise _field_error(
             "username",
-            "Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự).",
+            _("Tên đăng nhập chỉ gồm chữ, số và các ký tự @ . + - _ (tối đa 150 ký tự)."),
             "username_invalid",
         )
     # Case-insensitive: "NguyenVanA" and "nguyenvana" must not be two people.
     if User.objects.filter(username__iexact=username).exists():
         raise _field_error(
             "username",
-            "Tên đăng nhập “%(username)s” đã được sử dụng.",
+            _("Tên đăng nhập “%(username)s” đã được sử dụng."),
             "username_taken",
             username=username,
         )
     if not full_name:
-        raise _field_error("full_name", "Vui lòng nhập họ và tên.", "required")
+        raise _field_error("full_name", _("Vui lòng nhập họ và tên."), "required")
     if len(full_name) > 150:
-        raise _field_error("full_name", "Họ và tên dài tối đa 150 ký tự.", "max_length")
+        raise _field_error("full_name", _("Họ và tên dài tối đa 150 ký tự."), "max_length")
     if email:
         try:
             EmailValidator()(email)
         except ValidationError as exc:
             raise _field_error(
-                "email", "Địa chỉ thư điện tử không hợp lệ.", "email_invalid"
+                "email", _("Địa chỉ thư điện tử không hợp lệ."), "email_invalid"
             ) from exc
     if phone:
         try:
@@ -106,7 +107,7 @@ def _check_actor(actor: User | None, *, unit: Unit | None, user: User) -> None:
         return
     if actor.pk == user.pk:
         # Separation of duties: nobody widens (or narrows) their own authority.
-        raise PermissionDenied("Bạn không thể tự phân công hoặc thu hồi vai trò của chính mình.")
+        raise PermissionDenied(_("Bạn không thể tự phân công hoặc thu hồi vai trò của chính mình."))
     if unit is None:
         require_any(actor, Action.USER_MANAGE)
     else:
@@ -147,25 +148,25 @@ def role_assign(
     _check_actor(actor, unit=unit, user=user)
 
     if role not in Role.values:
-        raise _field_error("role", "Vai trò không hợp lệ: %(role)s.", "role_invalid", role=role)
+        raise _field_error("role", _("Vai trò không hợp lệ: %(role)s."), "role_invalid", role=role)
     if role == Role.CITIZEN:
         # Citizens and businesses act on their own dossiers, never for a unit.
         if unit is not None or include_subtree:
             raise _field_error(
                 "unit",
-                "Vai trò công dân, doanh nghiệp không gắn với đơn vị.",
+                _("Vai trò công dân, doanh nghiệp không gắn với đơn vị."),
                 "unit_not_allowed",
             )
     elif unit is None:
-        raise _field_error("unit", "Vui lòng chọn đơn vị cho vai trò này.", "required")
+        raise _field_error("unit", _("Vui lòng chọn đơn vị cho vai trò này."), "required")
     if not user.is_active:
         raise _field_error(
-            "user", "Tài khoản “%(user)s” đang bị khóa.", "user_inactive", user=str(user)
+            "user", _("Tài khoản “%(user)s” đang bị khóa."), "user_inactive", user=str(user)
         )
     if valid_from and valid_to and valid_to < valid_from:
         raise _field_error(
             "valid_to",
-            "Ngày kết thúc (%(to)s) không được trước ngày bắt đầu (%(from)s).",
+            _("Ngày kết thúc (%(to)s) không được trước ngày bắt đầu (%(from)s)."),
             "valid_range",
             to=_fmt(valid_to),
             **{"from": _fmt(valid_from)},
@@ -174,14 +175,14 @@ def role_assign(
     if unit is not None and unit.valid_to and unit.valid_to < start:
         raise _field_error(
             "unit",
-            "Đơn vị “%(unit)s” đã hết hiệu lực từ %(date)s.",
+            _("Đơn vị “%(unit)s” đã hết hiệu lực từ %(date)s."),
             "unit_expired",
             unit=unit.name,
             date=_fmt(unit.valid_to),
         )
     title = " ".join((title or "").split())
     if len(title) > 150:
-        raise _field_error("title", "Chức danh dài tối đa 150 ký tự.", "max_length")
+        raise _field_error("title", _("Chức danh dài tối đa 150 ký tự."), "max_length")
 
     existing = (
         RoleAssignment.objects.select_for_update().filter(user=user, role=role, unit=unit).first()
@@ -191,7 +192,7 @@ def role_assign(
         if existing.valid_to is None or existing.valid_to >= today:
             raise _field_error(
                 "role",
-                "Người dùng đã có vai trò “%(role)s” tại đơn vị này.",
+                _("Người dùng đã có vai trò “%(role)s” tại đơn vị này."),
                 "duplicate",
                 role=str(Role(role).label),
             )
@@ -231,7 +232,7 @@ def role_revoke(
     if assignment.valid_to is not None and assignment.valid_to <= last_day:
         raise _field_error(
             "valid_to",
-            "Phân công này đã kết thúc từ %(date)s.",
+            _("Phân công này đã kết thúc từ %(date)s."),
             "already_ended",
             date=_fmt(assignment.valid_to),
         )
@@ -260,18 +261,18 @@ def user_update(*, user: User, actor: User | None = None, **changes) -> User:
     if actor is not None:
         require_any(actor, Action.USER_MANAGE)
         if actor.pk == user.pk and changes.get("is_active") is False:
-            raise PermissionDenied("Bạn không thể tự khóa tài khoản của chính mình.")
+            raise PermissionDenied(_("Bạn không thể tự khóa tài khoản của chính mình."))
     if "full_name" in changes:
         changes["full_name"] = " ".join((changes["full_name"] or "").split())
         if not changes["full_name"]:
-            raise _field_error("full_name", "Vui lòng nhập họ và tên.", "required")
+            raise _field_error("full_name", _("Vui lòng nhập họ và tên."), "required")
     if changes.get("email"):
         changes["email"] = changes["email"].strip().lower()
         try:
             EmailValidator()(changes["email"])
         except ValidationError as exc:
             raise _field_error(
-                "email", "Địa chỉ thư điện tử không hợp lệ.", "email_invalid"
+                "email", _("Địa chỉ thư điện tử không hợp lệ."), "email_invalid"
             ) from exc
     for name, validator in (
         ("phone", validate_phone_vn),
@@ -310,20 +311,20 @@ def role_assignment_update(
     if assignment.role == Role.CITIZEN and include_subtree:
         raise _field_error(
             "include_subtree",
-            "Vai trò công dân, doanh nghiệp không gắn với đơn vị.",
+            _("Vai trò công dân, doanh nghiệp không gắn với đơn vị."),
             "unit_not_allowed",
         )
     if valid_from and valid_to and valid_to < valid_from:
         raise _field_error(
             "valid_to",
-            "Ngày kết thúc (%(to)s) không được trước ngày bắt đầu (%(from)s).",
+            _("Ngày kết thúc (%(to)s) không được trước ngày bắt đầu (%(from)s)."),
             "valid_range",
             to=_fmt(valid_to),
             **{"from": _fmt(valid_from)},
         )
     title = " ".join((title or "").split())
     if len(title) > 150:
-        raise _field_error("title", "Chức danh dài tối đa 150 ký tự.", "max_length")
+        raise _field_error("title", _("Chức danh dài tối đa 150 ký tự."), "max_length")
     assignment.include_subtree = include_subtree
     assignment.title = title
     assignment.valid_from = valid_from

@@ -1,0 +1,17 @@
+"""Template tags of the UI shell: the menu (from the navigation registry)."""
+
+from __future__ import annotations
+
+from django import template
+
+from cchc.core.navigation import home_context_for, links_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/partials/nav.html", takes_context=True)
+def main_nav(context) -> dict:
+    request = context.get("request")
+    if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {"links": []}
+    return {"links": links_for(home_context_for(request), current_path=request.path)}
