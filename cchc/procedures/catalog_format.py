@@ -238,7 +238,10 @@ def write_csv_zip(rows: dict[str, list[dict[str, str]]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in write_csv_files(rows).items():
-            archive.writestr(name, text.encode("utf-8"))
+            # A fixed timestamp keeps the archive byte-identical for identical data.
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
     return buffer.getvalue()
 
 

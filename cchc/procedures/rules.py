@@ -92,7 +92,7 @@ def format_moment(moment: dt.datetime) -> str:
     local = timezone.localtime(moment)
     if local.time() == dt.time.min:
         return local.date().isoformat()
-    return local.replace(microsecond=0).isoformat()
+    return local.isoformat()
 
 
 def split_list(text: str) -> list[str]:

@@ -404,7 +404,7 @@ def _parse_tables(tables: cf.Tables) -> tuple[dict[tuple[str, int], _Spec], list
             p.value(row, "valid_to", rules.parse_moment, required=False)
         spec.name = p.text(row, "name", required=True, max_length=500)
         spec.sector_code = p.text(row, "sector_code", required=True, max_length=32)
-        spec.sector_name = p.text(row, "sector_name", max_length=255) or spec.sector_code
+        spec.sector_name = p.text(row, "sector_name", max_length=255)
         kinds = rules.split_list(row.get("implementing_unit_kinds"))
         bad = [k for k in kinds if k not in UnitKind.values]
         if bad:
@@ -592,7 +592,7 @@ def catalog_import(*, source: str | Path | IO[bytes], fmt: str, actor: Any = Non
             CellError(cf.PROCEDURES, spec.row.number, column, f"Thủ tục {spec.code}: {message}")
         )
 
-    now = timezone.now()
+    now = timezone.now().replace(microsecond=0)
     for code in codes:
         group = sorted((s for (c, _), s in specs.items() if c == code), key=lambda s: s.number)
         head = group[0]
@@ -606,7 +606,9 @@ def catalog_import(*, source: str | Path | IO[bytes], fmt: str, actor: Any = Non
             continue
         sector = sectors.get(head.sector_code)
         if sector is None:
-            sector = Sector.objects.create(code=head.sector_code, name=head.sector_name)
+            sector = Sector.objects.create(
+                code=head.sector_code, name=head.sector_name or head.sector_code
+            )
             sectors[sector.code] = sector
             report.sectors_created += 1
         elif head.sector_name and sector.name != head.sector_name:
