@@ -31,7 +31,7 @@ class UnitAdminForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         # Same rules as the services, shown on the form instead of as an error page.
         try:
             services.validate_agency_code(data.get("agency_code") or "")
@@ -41,7 +41,7 @@ class UnitAdminForm(forms.ModelForm):
                 parent=data.get("parent"),
             )
         except ValidationError as exc:
-            self._update_errors(exc)
+            self.add_error(None, exc)
         return data
 
 
@@ -102,7 +102,7 @@ class UnitSuccessionAdminForm(forms.ModelForm):
         fields = ["predecessor", "successor", "effective_date", "legal_basis"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("predecessor") and data.get("successor") and data.get("effective_date"):
             try:
                 services.validate_close(

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from cchc.units.models import Unit, UnitSuccession
+from cchc.units.models import Unit, UnitQuerySet, UnitSuccession
 from cchc.units.text import normalize_vn, strip_org_prefix
 
 
-def _dated(qs: QuerySet[Unit], on: dt.date | None) -> QuerySet[Unit]:
+def _dated(qs: UnitQuerySet, on: dt.date | None) -> UnitQuerySet:
     return qs.active_on(on) if on is not None else qs
 
 

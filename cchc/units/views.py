@@ -37,7 +37,8 @@ def tree(request: HttpRequest) -> HttpResponse:
         nodes = unit_tree(root=root, on=on, with_successors=True)
         ancestors = unit_ancestors(unit=root)
     else:
-        assigned = [a.unit for a in user_roles(request.user, on=today) if a.unit is not None]
+        user = request.user  # login_required: never anonymous here
+        assigned = [a.unit for a in user_roles(user, on=today) if a.unit is not None]  # type: ignore[arg-type]
         # Without a role assignment (e.g. a fresh superuser): the provinces, to drill into.
         nodes = (
             unit_tree(roots=assigned, on=on, with_successors=True)
