@@ -104,7 +104,9 @@ def _intake_choices(request: HttpRequest, data: Any) -> dict[str, Any]:
     if postal.exists():
         # Partner staff forward to any one-stop of the province (NĐ 118/2025: receipt
         # regardless of administrative boundaries).
-        receiving = (receiving | Unit.objects.filter(kind=UnitKind.ONE_STOP)).distinct().order_by("name")
+        receiving = (
+            (receiving | Unit.objects.filter(kind=UnitKind.ONE_STOP)).distinct().order_by("name")
+        )
     unit = None
     raw = (data or {}).get("receiving_unit")
     if raw and str(raw).isdigit():
@@ -164,9 +166,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     template = "dossiers/intake.html"
     if request.htmx and request.method == "GET":
         template = "dossiers/intake.html#intake_form"
-    return render(
-        request, template, {"form": form, "refusal": refusal}, status=status
-    )
+    return render(request, template, {"form": form, "refusal": refusal}, status=status)
 
 
 @login_required
@@ -179,7 +179,9 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     secret = request.session.pop(f"receipt:{code}", None)
-    return render(request, "dossiers/receipt.html", {"p": page, "d": page.dossier, "secret": secret})
+    return render(
+        request, "dossiers/receipt.html", {"p": page, "d": page.dossier, "secret": secret}
+    )
 
 
 # --- Dossier page and its actions ----------------------------------------------------------
@@ -288,8 +290,10 @@ ACTIONS: dict[str, ActionSpec] = {
             "request_supplement",
             gettext_lazy("Yêu cầu bổ sung hồ sơ (Mẫu 02)"),
             SupplementRequestForm,
-            lambda p: _st(p) == DossierStatus.PROCESSING
-            and (p.can["process"] or p.can["process_receiving"]),
+            lambda p: (
+                _st(p) == DossierStatus.PROCESSING
+                and (p.can["process"] or p.can["process_receiving"])
+            ),
             lambda user, d, f: services.dossier_request_supplement(
                 actor=user,
                 dossier=d,
@@ -330,8 +334,9 @@ ACTIONS: dict[str, ActionSpec] = {
             "resume",
             gettext_lazy("Tiếp tục giải quyết"),
             ResumeForm,
-            lambda p: _st(p) == DossierStatus.PAUSED
-            and (p.can["process"] or p.can["process_receiving"]),
+            lambda p: (
+                _st(p) == DossierStatus.PAUSED and (p.can["process"] or p.can["process_receiving"])
+            ),
             lambda user, d, f: services.dossier_resume(
                 actor=user,
                 dossier=d,
@@ -422,9 +427,15 @@ ACTIONS: dict[str, ActionSpec] = {
             "stop",
             gettext_lazy("Dừng giải quyết theo đề nghị của người nộp"),
             ReasonForm,
-            lambda p: _st(p)
-            in {DossierStatus.PROCESSING, DossierStatus.WAITING_SUPPLEMENT, DossierStatus.PAUSED}
-            and p.can["receive"],
+            lambda p: (
+                _st(p)
+                in {
+                    DossierStatus.PROCESSING,
+                    DossierStatus.WAITING_SUPPLEMENT,
+                    DossierStatus.PAUSED,
+                }
+                and p.can["receive"]
+            ),
             lambda user, d, f: services.dossier_stop_request(
                 actor=user, dossier=d, reason=f.cleaned_data["reason"], expected_version=_v(f)
             ),
@@ -470,7 +481,9 @@ def _actions(page: selectors.DossierPage, bound: ShownAction | None = None) -> l
         if not spec.available(page):
             continue
         form = spec.form(
-            initial={"expected_version": page.dossier.version}, prefix=spec.name, **spec.form_kwargs(page)
+            initial={"expected_version": page.dossier.version},
+            prefix=spec.name,
+            **spec.form_kwargs(page),
         )
         url = reverse("dossiers:action", kwargs={"code": page.dossier.code, "action": spec.name})
         shown.append(ShownAction(spec=spec, form=form, url=url))
@@ -491,7 +504,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         page = _load_page(request, code)
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
-    return render(request, "dossiers/detail.html", {"p": page, "d": page.dossier, "actions": _actions(page)})
+    return render(
+        request, "dossiers/detail.html", {"p": page, "d": page.dossier, "actions": _actions(page)}
+    )
 
 
 @require_POST
@@ -630,5 +645,9 @@ def handover_list(request: HttpRequest) -> HttpResponse:
             return _forbidden(request, str(exc))
     else:
         status = 400
-    template = "dossiers/handover_print.html" if request.GET.get("print") else "dossiers/handover_list.html"
+    template = (
+        "dossiers/handover_print.html"
+        if request.GET.get("print")
+        else "dossiers/handover_list.html"
+    )
     return render(request, template, {"form": form, "events": events}, status=status)
