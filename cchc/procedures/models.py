@@ -63,6 +63,9 @@ class Procedure(models.Model):
     name = models.CharField("tên thủ tục", max_length=500)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
     is_active = models.BooleanField("đang áp dụng", default=True)
+    # normalize_vn(code + name), kept by procedures.services, so citizens can search
+    # without diacritics ("khai sinh" finds "Đăng ký khai sinh").
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = "thủ tục hành chính"

@@ -35,6 +35,7 @@ from cchc.procedures.models import (
     Sector,
 )
 from cchc.units.models import TERRITORIAL_KINDS, Unit
+from cchc.units.text import normalize_vn
 
 if TYPE_CHECKING:
     from cchc.accounts.models import User
@@ -140,8 +141,9 @@ def procedure_catalog(
     at = at or timezone.now()
     qs = ProcedureVersion.objects.filter(_in_force_q(at), procedure__is_active=True)
     if text:
-        for word in text.split():
-            qs = qs.filter(Q(procedure__name__icontains=word) | Q(procedure__code__icontains=word))
+        # Diacritic-insensitive: "khai sinh", "khai sinh" and "KHAI SINH" all match.
+        for word in normalize_vn(text).split():
+            qs = qs.filter(procedure__search_text__contains=word)
     if sector:
         qs = qs.filter(
             procedure__sector__code=sector.code if isinstance(sector, Sector) else sector

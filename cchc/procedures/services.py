@@ -39,6 +39,7 @@ from cchc.procedures.models import (
 )
 from cchc.procedures.selectors import procedure_manage_allowed
 from cchc.units.models import Unit, UnitKind
+from cchc.units.text import normalize_vn
 
 # Version attributes carried by the catalog shape (besides components, fees, steps, units).
 VERSION_FIELDS: tuple[str, ...] = (
@@ -126,6 +127,10 @@ class ImportReport:
 def _require_manage(actor: Any) -> None:
     if actor is not None and not procedure_manage_allowed(user=actor):
         raise PermissionDenied(DENIED_MESSAGE)
+
+
+def _search_text(code: str, name: str) -> str:
+    return normalize_vn(f"{code} {name}")
 
 
 def _choice_message(value: str, allowed: Iterable[str], label: str) -> str:
@@ -616,11 +621,14 @@ def catalog_import(*, source: str | Path | IO[bytes], fmt: str, actor: Any = Non
             sector.save(update_fields=["name"])
         procedure = procedures.get(code)
         if procedure is None:
-            procedure = Procedure.objects.create(code=code, name=head.name, sector=sector)
+            procedure = Procedure.objects.create(
+                code=code, name=head.name, sector=sector, search_text=_search_text(code, head.name)
+            )
             report.procedures_created += 1
         elif procedure.name != head.name or procedure.sector_id != sector.pk:
             procedure.name, procedure.sector = head.name, sector
-            procedure.save(update_fields=["name", "sector"])
+            procedure.search_text = _search_text(code, head.name)
+            procedure.save(update_fields=["name", "sector", "search_text"])
             report.procedures_updated += 1
         versions = stored[code]
         for spec in group:

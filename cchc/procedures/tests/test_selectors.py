@@ -90,6 +90,8 @@ def test_catalog_filters(sample_catalog):
         "1.004884",
     }
     assert [v.procedure.code for v in procedure_catalog(text="1.004222")] == ["1.004222"]
+    no_accents = {v.procedure.code for v in procedure_catalog(text="dang ky KHAI TU")}
+    assert "1.000656" in no_accents and "1.001193" not in no_accents
     province = list(procedure_catalog(level="province"))
     assert province and all(v.level == "province" for v in province)
     assert all(v.procedure.sector.code == "CT" for v in procedure_catalog(sector="CT"))

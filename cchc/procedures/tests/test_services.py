@@ -329,3 +329,20 @@ def test_permission_is_checked_when_an_actor_is_given(sample_catalog, settings):
             procedure=procedure, valid_from=timezone.now(), actor=clerk, notes="x"
         )
     assert not catalog_import(source=source, fmt="csv", actor=admin).changed
+
+
+def test_a_bad_xlsx_row_is_reported_by_sheet_row_and_column(sample_catalog):
+    workbook = load_workbook(io.BytesIO(catalog_export(fmt="xlsx")))
+    sheet = workbook["fees"]
+    header = [c.value for c in sheet[1]]
+    target = next(row[0].row for row in sheet.iter_rows(min_row=2) if row[0].value == "2.000884")
+    sheet.cell(row=target, column=header.index("amount") + 1, value="mười nghìn")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    fees_before = list(FeeItem.objects.order_by("pk").values_list("amount", flat=True))
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(source=io.BytesIO(buffer.getvalue()), fmt="xlsx")
+    [error] = info.value.report.errors
+    assert (error.sheet, error.row, error.column) == ("fees", target, "amount")
+    assert str(error).startswith(f"Bảng 'fees', dòng {target}, cột 'amount'")
+    assert list(FeeItem.objects.order_by("pk").values_list("amount", flat=True)) == fees_before
