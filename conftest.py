@@ -5,6 +5,9 @@ import os
 import pytest
 from django.conf import settings
 
+# Real-browser fixtures (`browser`, `page`) for tests marked `browser`.
+pytest_plugins = ["cchc.core.testing.browser"]
+
 
 def pytest_configure(config):
     # `make test` sets this for the PostgreSQL pass: refuse to silently run on SQLite.

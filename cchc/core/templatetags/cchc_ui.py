@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import template
 
 from cchc.core.navigation import home_context_for, links_for
@@ -15,3 +17,10 @@ def main_nav(context) -> dict:
     if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"links": []}
     return {"links": links_for(home_context_for(request), current_path=request.path)}
+
+
+@register.filter
+def nfc(value) -> str:
+    """Unicode NFC: Django's LANG_INFO spells "Tiếng Việt" with combining marks, which
+    renders the same but breaks text search and matching."""
+    return unicodedata.normalize("NFC", str(value))

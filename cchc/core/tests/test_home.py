@@ -55,18 +55,44 @@ def test_each_role_sees_its_name_units_and_cards(client, tree, role):  # noqa: F
     assert html.count('class="role-section"') == 1
 
 
-def test_features_not_there_yet_are_labelled_and_not_links(client, tree):  # noqa: F811
+@pytest.fixture
+def placeholder_card():
+    """A card for a feature that has not landed (no URL), shown to every role."""
+
+    def provider(role_home, home):
+        yield HomeCard(key="t-soon", title=_("Tiếp nhận hồ sơ"), text="Chưa có", order=1)
+
+    navigation.register_home_widget(provider)
+    yield provider
+    navigation.unregister_home_widget(provider)
+
+
+def test_features_not_there_yet_are_labelled_and_not_links(client, tree, placeholder_card):  # noqa: F811
     user = make_user("mc")
     grant(user, Role.ONE_STOP_OFFICER, tree["one_stop_a"])
     client.force_login(user)
     section = _section(client.get("/").content.decode(), Role.ONE_STOP_OFFICER)
-    intake = re.search(
-        r'<div class="card action-card coming-soon" data-card="dossier_intake".*?</div>',
-        section,
-        re.S,
+    card = re.search(
+        r'<div class="card action-card coming-soon" data-card="t-soon".*?</div>', section, re.S
     )
-    assert intake and "Sắp có" in intake.group(0)
-    assert "href" not in intake.group(0)
+    assert card and "Sắp có" in card.group(0)
+    assert "href" not in card.group(0)
+
+
+def test_a_card_whose_url_does_not_resolve_is_shown_as_coming_soon(client, tree):  # noqa: F811
+    def provider(role_home, home):
+        yield HomeCard(key="t-broken", title="Trang chưa có", url="/khong-co-trang-nay/")
+
+    navigation.register_home_widget(provider, roles=[Role.SPECIALIST])
+    try:
+        user = make_user("cv")
+        grant(user, Role.SPECIALIST, tree["commune_a"])
+        client.force_login(user)
+        html = client.get("/").content.decode()
+    finally:
+        navigation.unregister_home_widget(provider)
+    assert 'data-card="t-broken" aria-disabled="true"' in html
+    assert "/khong-co-trang-nay/" not in html
 
 
 def test_cards_link_only_to_pages_that_exist(client, tree):  # noqa: F811
@@ -200,7 +226,7 @@ def test_pages_carry_no_inline_script_or_style(client, tree):  # noqa: F811
         assert not re.search(r"<script(?![^>]*\bsrc=)", html)
 
 
-def test_switching_to_english_renders_the_home_page_in_english(client, tree):  # noqa: F811
+def test_switching_to_english_renders_the_home_page_in_english(client, tree, placeholder_card):  # noqa: F811
     user = make_user("cv", full_name="Phạm Văn D")
     grant(user, Role.SPECIALIST, tree["commune_a"])
     client.force_login(user)
@@ -213,7 +239,8 @@ def test_switching_to_english_renders_the_home_page_in_english(client, tree):  #
     assert "Hello, Phạm Văn D" in html
     assert "Sign out" in html and "Đăng xuất" not in html
     assert "<h2>Case officer</h2>" in html
-    assert "Dossiers to process" in html and "Coming soon" in html
+    assert "Dossiers to process" in html
+    assert "Receive dossiers" in html and "Coming soon" in html  # the placeholder card
     # And back.
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert "Xin chào, Phạm Văn D" in client.get("/").content.decode()
