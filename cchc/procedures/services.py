@@ -302,11 +302,18 @@ def procedure_version_create(
             "steps": [],
         }
         units = []
+    before = dict(content, unit_codes=sorted(u.code for u in units))
     if "implementing_units" in changes:
         units = list(changes.pop("implementing_units"))
-    for key in ("components", "fees", "steps"):
+    item_fields = {"components": COMPONENT_FIELDS, "fees": FEE_FIELDS, "steps": STEP_FIELDS}
+    for key, fields in item_fields.items():
         if key in changes:
             changes[key] = [dict(item) for item in changes[key]]
+            extra = sorted({k for item in changes[key] for k in item} - set(fields))
+            if extra:
+                raise ValidationError(
+                    {key: f"Không có các trường: {', '.join(extra)}."}, code="unknown_field"
+                )
     content.update(changes)
     if "processing_time" in changes:
         content["processing_time"] = Decimal(str(content["processing_time"]))
@@ -317,6 +324,10 @@ def procedure_version_create(
     for fee in content["fees"]:
         fee["amount"] = Decimal(str(fee.get("amount", "0")))
     errors = _content_errors(content)
+    if latest is not None and dict(content, unit_codes=sorted(u.code for u in units)) == before:
+        errors.append(
+            ("__all__", "Phiên bản mới không có thay đổi nào so với phiên bản hiện hành.")
+        )
     if errors:
         by_field: dict[str, list[str]] = defaultdict(list)
         for name, message in errors:

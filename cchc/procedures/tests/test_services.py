@@ -346,3 +346,19 @@ def test_a_bad_xlsx_row_is_reported_by_sheet_row_and_column(sample_catalog):
     assert (error.sheet, error.row, error.column) == ("fees", target, "amount")
     assert str(error).startswith(f"Bảng 'fees', dòng {target}, cột 'amount'")
     assert list(FeeItem.objects.order_by("pk").values_list("amount", flat=True)) == fees_before
+
+
+def test_procedure_version_create_rejects_no_change_and_unknown_fields(sample_catalog):
+    procedure = Procedure.objects.get(code="2.000884")
+    later = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as info:
+        procedure_version_create(procedure=procedure, valid_from=later, actor=None)
+    assert "không có thay đổi" in info.value.messages[0]
+    with pytest.raises(ValidationError) as info:
+        procedure_version_create(procedure=procedure, valid_from=later, actor=None, colour="red")
+    with pytest.raises(ValidationError) as info:
+        procedure_version_create(
+            procedure=procedure, valid_from=later, actor=None, fees=[{"name": "x", "price": 1}]
+        )
+    assert "price" in info.value.message_dict["fees"][0]
+    assert procedure.versions.count() == 1

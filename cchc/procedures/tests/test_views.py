@@ -66,3 +66,43 @@ def test_export_link_and_download_need_procedure_manage(client, sample_catalog):
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook["procedures"].max_row == Procedure.objects.count() + 1
+
+
+def test_detail_query_count_does_not_grow_with_versions(
+    client, sample_catalog, django_assert_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cchc.procedures.services import procedure_version_create
+
+    url = reverse("procedures:detail", args=["2.000884"])
+    client.get(url)
+    with django_assert_num_queries(6) as one:
+        client.get(url)
+    procedure = Procedure.objects.get(code="2.000884")
+    for days, note in ((1, "a"), (2, "b")):
+        procedure_version_create(
+            procedure=procedure,
+            valid_from=timezone.now() + dt.timedelta(days=days),
+            actor=None,
+            notes=note,
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(url + "?v=1").content.decode()
+    assert "Đang xem phiên bản 1" not in body  # v1 is still the one in force
+    assert "Đang xem phiên bản 3" in client.get(url + "?v=3").content.decode()
+
+
+def test_admin_pages_render(client, sample_catalog):
+    admin = User.objects.create_superuser("root", password="x")
+    client.force_login(admin)
+    version = Procedure.objects.get(code="1.013978").versions.get()
+    for url in (
+        reverse("admin:procedures_procedure_changelist"),
+        reverse("admin:procedures_procedureversion_changelist"),
+        reverse("admin:procedures_procedureversion_change", args=[version.pk]),
+        reverse("admin:procedures_procedure_change", args=[version.procedure_id]),
+    ):
+        assert client.get(url).status_code == 200, url
