@@ -1,0 +1,212 @@
+"""Dossier facts from the database, and the invariant: scoring the database and scoring
+its own export give the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cchc.dossiers import services
+from cchc.dossiers.models import Channel, ComponentSource, Dossier, FeeStatus
+from cchc.dossiers.tests.conftest import VN
+from cchc.dossiers.tests.factories import (
+    components_for,
+    drive_to,
+    make_procedure,
+    make_unit,
+    receive,
+)
+from cchc.indices.formulas import score
+from cchc.indices.interchange import export_csv, facts_from_database, read_csv
+from cchc.indices.periods import parse_period
+from cchc.indices.selectors import index_for_database
+from cchc.procedures.models import OnlineLevel
+from cchc.units.models import UnitKind
+
+NOVEMBER = parse_period("2026-11")
+
+
+def _reload(d):
+    return Dossier.objects.get(pk=d.pk)
+
+
+@pytest.fixture
+def dossiers(world, clock):
+    """Six dossiers received on Monday 23/11/2026 and moved along different paths."""
+    w = world
+    w.version.online_level = OnlineLevel.FULL
+    w.version.save(update_fields=["online_level"])
+    fee_version = make_procedure(fee=Decimal(50000), name="Cấp bản sao trích lục")
+    made = {}
+    # 1. Returned on time, paper result only, digitized components.
+    made["returned"] = drive_to(
+        w, receive(w, components=components_for(w, source=ComponentSource.DIGITIZED)), "returned"
+    )
+    # 2. Waiting for a supplement.
+    d = drive_to(w, receive(w), "at_department")
+    services.dossier_request_supplement(
+        actor=w.specialist, dossier=d, items=["Giấy chứng sinh bản chính"], reason="Mờ"
+    )
+    made["supplement"] = _reload(d)
+    # 3. Online, reused data, refused.
+    d = receive(
+        w,
+        actor=None,
+        channel=Channel.ONLINE,
+        components=components_for(w, source=ComponentSource.REUSED),
+    )
+    services.dossier_refuse(actor=w.officer, dossier=_reload(d), reason="Không đủ điều kiện")
+    made["refused"] = _reload(d)
+    # 4. A fee, paid online, result with an electronic file, rated dissatisfied.
+    d = receive(
+        w,
+        procedure=fee_version.procedure,
+        components=[
+            {"requirement": req, "source": ComponentSource.PAPER}
+            for req in fee_version.components.filter(is_required=True)
+        ],
+    )
+    d = drive_to(w, _reload(d), "approved")
+    services.dossier_fee_record(actor=None, dossier=d, status=FeeStatus.PAID_ONLINE, receipt="GD-1")
+    d = _reload(d)
+    services.dossier_issue_result(
+        actor=w.officer,
+        dossier=d,
+        paper=True,
+        electronic_file=ContentFile(b"%PDF-1.4 ket qua", name="kq.pdf"),
+    )
+    clock.advance(hours=1)
+    services.dossier_return_result(actor=w.officer, dossier=_reload(d), method="counter")
+    services.dossier_rate(actor=w.officer, dossier=_reload(d), rating="dissatisfied")
+    made["fee"] = _reload(d)
+    # 5. Still processing, due 30/11: on time as of the end of November...
+    made["open"] = receive(w)
+    # 6. ...and one finished in December, after its due time.
+    d = drive_to(w, receive(w), "approved")
+    clock.set(dt.datetime(2026, 12, 2, 9, 0, tzinfo=VN))
+    services.dossier_issue_result(actor=w.officer, dossier=_reload(d), paper=True)
+    made["late"] = _reload(d)
+    return {k: _reload(v) for k, v in made.items()}
+
+
+def test_facts_follow_the_projection(dossiers, world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        facts = {f.code: f for f in facts_from_database(period=NOVEMBER)}
+    assert len(facts) == 6
+    returned = facts[dossiers["returned"].code]
+    assert returned.final_status == "returned" and returned.channel == "direct"
+    assert returned.unit_code == world.one_stop.code
+    assert returned.procedure_code == world.procedure.code
+    assert returned.components_digitized and not returned.reused_data
+    assert returned.result_paper and not returned.result_electronic
+    assert returned.online_eligible and not returned.fee_required
+    supplement = facts[dossiers["supplement"].code]
+    assert supplement.final_status == "supplement" and supplement.supplement_requests == 1
+    assert supplement.waiting_supplement_since == dt.datetime(2026, 11, 23, 8, 0)
+    refused = facts[dossiers["refused"].code]
+    assert (refused.final_status, refused.channel, refused.reused_data) == (
+        "refused",
+        "online",
+        True,
+    )
+    fee = facts[dossiers["fee"].code]
+    assert fee.fee_required and fee.paid_online and fee.result_electronic
+    assert fee.rating == "dissatisfied" and fee.final_status == "returned"
+    assert not fee.online_eligible  # its procedure is not full online
+    late = facts[dossiers["late"].code]
+    assert late.final_status == "done" and late.finished_at == dt.datetime(2026, 12, 2, 9, 0)
+    assert facts[dossiers["open"].code].finished_at is None
+    # Local naive times, to the second.
+    assert returned.received_at == dt.datetime(2026, 11, 23, 8, 0)
+    assert returned.due_at == dossiers["returned"].due_at.astimezone(VN).replace(tzinfo=None)
+
+
+def test_scores_from_the_database(dossiers):
+    result = index_for_database(period=NOVEMBER)
+    out = {c["code"]: c for c in result.as_json()["criteria"]}
+    # All six received. Due 01/12 17:00 (24/11 is a day off): as of 30/11 23:59:59 even
+    # the one finished on 02/12 was not late yet.
+    assert (out["DOSSIER_ON_TIME"]["numerator"], out["DOSSIER_ON_TIME"]["denominator"]) == (6, 6)
+    # Online: five dossiers of the full-online procedure, one submitted online.
+    assert (out["ONLINE_DOSSIERS"]["numerator"], out["ONLINE_DOSSIERS"]["denominator"]) == (1, 5)
+    # Finished with a result in November: the returned one and the fee one.
+    assert out["ORIGINAL_RESULT_AVAILABLE"]["denominator"] == 2
+    assert out["ORIGINAL_RESULT_AVAILABLE"]["numerator"] == 1
+    assert out["SO_HOA_GIAY_TO_GIAI_QUYET"]["numerator"] == 0  # fee one: paper components
+    assert out["REUSED_DIGITIZED_DATA"]["numerator"] == 1
+    assert (
+        out["DOSSIERS_PAID_ONLINE"]["numerator"],
+        out["DOSSIERS_PAID_ONLINE"]["denominator"],
+    ) == (1, 1)
+    assert out["DOSSIER_RECEIVING_SATISFACTION"]["numerator"] == 5  # minus the dissatisfied
+    assert result.criterion("DOSSIER_RECEIVING_SATISFACTION").lost == (dossiers["fee"].code,)
+    # Over November and December the 02/12 dossier is finished, late, with a result.
+    both = index_for_database(period=parse_period("2026-11-01..2026-12-31"))
+    assert both.criterion("ORIGINAL_RESULT_AVAILABLE").denominator == 3
+    # ...and the one still open on 31/12 is overdue by then.
+    assert set(both.criterion("DOSSIER_ON_TIME").lost) == {
+        dossiers["late"].code,
+        dossiers["open"].code,
+    }
+    assert both.criterion("DOSSIER_RECEIVING_SATISFACTION").numerator == 3
+
+
+def test_scoring_the_database_equals_scoring_its_export(dossiers, tmp_path):
+    for text in ("2026-11", "2026-Q4", "2026-11-23..2026-11-23", "2026-12"):
+        period = parse_period(text)
+        path = tmp_path / f"{text}.csv"
+        export_csv(period=period, path=path)
+        assert (
+            index_for_database(period=period).as_json() == score(read_csv(path), period).as_json()
+        )
+
+
+def test_unit_subtree_by_tree_and_by_code_prefix(world, clock, tmp_path):
+    # Hierarchical codes, as in the demo data: the tree and the code prefix agree.
+    province = make_unit("Tỉnh X", UnitKind.PROVINCE, code="P99", agency_code="H99")
+    commune = make_unit("Xã Y", UnitKind.COMMUNE, province, code="P99.W1", agency_code="H99.1")
+    one_stop = make_unit("Một cửa xã Y", UnitKind.ONE_STOP, commune, code="P99.W1.MC")
+    lookalike = make_unit("Xã Z", UnitKind.COMMUNE, province, code="P991", agency_code="H99.2")
+    from cchc.accounts.models import Role
+    from cchc.dossiers.tests.factories import grant
+
+    grant(world.officer, Role.ONE_STOP_OFFICER, one_stop)
+    grant(world.officer, Role.ONE_STOP_OFFICER, lookalike)
+    receive(world, receiving_unit=one_stop)
+    receive(world, receiving_unit=one_stop)
+    receive(world, receiving_unit=lookalike)
+    receive(world)  # the world's own one-stop, elsewhere
+    by_tree = index_for_database(period=NOVEMBER, unit=commune)
+    assert by_tree.dossiers == 2
+    path = tmp_path / "all.csv"
+    assert export_csv(period=NOVEMBER, path=path) == 4
+    by_code = score(read_csv(path), NOVEMBER, unit="P99.W1")
+    assert by_tree.as_json() == by_code.as_json()
+    # The province's subtree holds the look-alike P991 by the tree, but not by "P99." prefix.
+    assert index_for_database(period=NOVEMBER, unit=province).dossiers == 3
+    assert score(read_csv(path), NOVEMBER, unit="P99").dossiers == 2
+    # The unit's own export holds exactly its subtree.
+    own = tmp_path / "own.csv"
+    assert export_csv(period=NOVEMBER, unit=commune, path=own) == 2
+
+
+def test_commands_export_and_index_from_the_database(dossiers, tmp_path):
+    path = tmp_path / "export.csv"
+    out = io.StringIO()
+    call_command("dossiers", "export", "--period", "2026-11", "--csv", str(path), stdout=out)
+    assert "Đã xuất 6 hồ sơ" in out.getvalue()
+    from_db, from_file = io.StringIO(), io.StringIO()
+    call_command("index", "--period", "2026-11", "--json", stdout=from_db)
+    call_command("index", "--period", "2026-11", "--csv", str(path), "--json", stdout=from_file)
+    assert json.loads(from_db.getvalue()) == json.loads(from_file.getvalue())
+    with pytest.raises(CommandError, match="Không có đơn vị mã “NOPE”"):
+        call_command("index", "--period", "2026-11", "--unit", "NOPE")
+    with pytest.raises(CommandError, match="không hợp lệ"):
+        call_command("dossiers", "export", "--period", "11/2026", "--csv", str(path))
