@@ -153,6 +153,17 @@ def _collect(tables: Tables, sheet: str, header: list[str], body: list[list[Any]
         texts = [cell_text(v) for v in values]
         if not any(texts):
             continue  # blank lines are not data
+        for i, value in enumerate(values):
+            if i < len(header) and header[i] == "code" and isinstance(value, (int, float)):
+                # Excel turns 1.004220 into the number 1.00422: refuse rather than guess.
+                tables.errors.append(
+                    CellError(
+                        sheet,
+                        FIRST_DATA_ROW + offset,
+                        "code",
+                        "Mã thủ tục phải nhập dạng văn bản (Text), không phải dạng số.",
+                    )
+                )
         cells = {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header) if h}
         tables.rows[sheet].append(Row(sheet, FIRST_DATA_ROW + offset, cells))
 

@@ -362,3 +362,14 @@ def test_procedure_version_create_rejects_no_change_and_unknown_fields(sample_ca
         )
     assert "price" in info.value.message_dict["fees"][0]
     assert procedure.versions.count() == 1
+
+
+def test_a_code_typed_as_a_number_in_excel_is_refused(sample_catalog):
+    workbook = load_workbook(io.BytesIO(catalog_export(fmt="xlsx")))
+    workbook["steps"].cell(row=2, column=1, value=1.00422)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(CatalogImportError) as info:
+        catalog_import(source=io.BytesIO(buffer.getvalue()), fmt="xlsx")
+    [error] = info.value.report.errors
+    assert (error.sheet, error.row, error.column) == ("steps", 2, "code")
