@@ -350,13 +350,17 @@ class WorkCalendar:
 
     def _office_us(self, start: dt.datetime, end: dt.datetime) -> int:
         total = 0
-        day = start.date()
-        while day <= end.date():
+        first, last = start.date(), end.date()
+        day = first
+        while day <= last:
             if self.is_working_day(day):
-                for p_start, p_end in self._periods(day):
-                    lo, hi = max(start, p_start), min(end, p_end)
-                    if hi > lo:
-                        total += _to_us(hi - lo)
+                if first < day < last:  # a whole day inside the interval
+                    total += self._day_us
+                else:
+                    for p_start, p_end in self._periods(day):
+                        lo, hi = max(start, p_start), min(end, p_end)
+                        if hi > lo:
+                            total += _to_us(hi - lo)
             day += _ONE_DAY
         return total
 
