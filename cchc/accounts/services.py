@@ -185,7 +185,9 @@ def role_assign(
         raise _field_error("title", _("Chức danh dài tối đa 150 ký tự."), "max_length")
 
     existing = (
-        RoleAssignment.objects.select_for_update().filter(user=user, role=role, unit=unit).first()
+        RoleAssignment.objects.select_for_update(of=("self",))
+        .filter(user=user, role=role, unit=unit)
+        .first()
     )
     today = timezone.localdate()
     if existing is not None:
@@ -222,7 +224,7 @@ def role_revoke(
     when; an assignment that had not started yet is deleted and None is returned.
     """
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "unit")
         .get(pk=assignment.pk)
     )
@@ -303,7 +305,7 @@ def role_assignment_update(
     """Change the period, title or subtree flag of an assignment; who/role/unit are fixed
     (end the assignment and give a new one instead)."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "unit")
         .get(pk=assignment.pk)
     )
