@@ -324,7 +324,11 @@ class WorkCalendar:
         end: dt.datetime,
         pauses: Sequence[tuple[dt.datetime, dt.datetime]] = (),
     ) -> Decimal:
-        """Working days of office time elapsed between two instants, pauses removed."""
+        """Working days of office time elapsed between two instants, pauses removed.
+
+        The exact ratio (office time / day length), e.g. 0.6822…; quantize for display.
+        For exact sums use `working_time_between` (a timedelta).
+        """
         us = _to_us(self.working_time_between(start, end, pauses))
         return Decimal(us) / Decimal(self._day_us)
 
