@@ -70,6 +70,12 @@ class RoleAssignment(models.Model):
         verbose_name_plural = "phân công vai trò"
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="role_assignment_unique"),
+            # NULLs are distinct in a unique index, so unit-less (citizen) rows need their own.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(unit__isnull=True),
+                name="role_assignment_unique_without_unit",
+            ),
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(role="citizen"),
                 name="role_assignment_unit_required",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -205,7 +205,17 @@ def role_assign(
     assignment.title = title
     assignment.valid_from = valid_from
     assignment.valid_to = valid_to
-    assignment.save()
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as exc:
+        # A concurrent request gave the same role first (the unique constraints decide).
+        raise _field_error(
+            "role",
+            _("Người dùng đã có vai trò “%(role)s” tại đơn vị này."),
+            "duplicate",
+            role=str(Role(role).label),
+        ) from exc
     if role == Role.SYSTEM_ADMIN:
         _sync_staff_flag(user)
     return assignment

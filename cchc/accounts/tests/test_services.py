@@ -287,3 +287,12 @@ def test_role_assignment_update_changes_the_period_only_within_scope(tree, admin
         )
     assignment.refresh_from_db()
     assert assignment.include_subtree and assignment.valid_from == dt.date(2026, 1, 1)
+
+
+def test_database_refuses_a_second_unitless_assignment_of_the_same_role(db):
+    from django.db import IntegrityError, transaction
+
+    user = make_user("dan")
+    grant(user, Role.CITIZEN, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        grant(user, Role.CITIZEN, None)
