@@ -47,9 +47,7 @@ def dossier_visible_q(user: User) -> Q:
     """Dossiers `user` may see as staff (one query for the user's assignments)."""
     if user is None or not user.is_authenticated:
         return Q(pk__in=[])
-    units = list(
-        Unit.objects.filter(scope_filter(user, Action.DOSSIER_VIEW)).values_list("pk", flat=True)
-    )
+    units = Unit.objects.filter(scope_filter(user, Action.DOSSIER_VIEW)).values("pk")
     return (
         Q(receiving_unit_id__in=units)
         | Q(handling_unit_id__in=units)
