@@ -125,3 +125,21 @@ def test_bad_input_shows_the_vietnamese_message(page, world):
         "Vui lòng nêu rõ lý do từ chối giải quyết."
     )
     assert Dossier.objects.get(code=code).status == DossierStatus.PROCESSING
+
+
+def test_leader_view_and_printed_handover_list(page, world):
+    from cchc.dossiers.tests.factories import drive_to, receive
+
+    d = drive_to(world, receive(world), "assigned")
+    sign_in(page, world.leader.username, PASSWORD, next_path="/dossiers/leader/")
+    if world.department.name not in page.locator("h1").inner_text():
+        page.select_option("#id_unit", str(world.department.pk))
+        page.get_by_role("button", name="Xem").click()
+    expect(page.locator("h1")).to_contain_text(world.department.name)
+    expect(page.locator("body")).to_contain_text("Trần Thị Chuyên Viên")
+
+    sign_in(page, world.officer.username, PASSWORD, next_path="/dossiers/handover-list/")
+    page.select_option("#id_to_unit", str(world.department.pk))
+    page.get_by_role("button", name="Bản in để ký").click()
+    expect(page.locator("h1")).to_have_text("DANH SÁCH BÀN GIAO HỒ SƠ")
+    expect(page.locator("table.handover")).to_contain_text(d.code)
