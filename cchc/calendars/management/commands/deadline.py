@@ -10,6 +10,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from cchc.calendars.selectors import calendar_for_unit
 from cchc.calendars.services import deadline_compute, parse_amount
@@ -78,6 +79,12 @@ class Command(BaseCommand):
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        except DatabaseError as exc:
+            # The calendar's exception table lives in the database: say what to do, not a trace.
+            raise CommandError(
+                "Cơ sở dữ liệu chưa sẵn sàng (chưa có bảng lịch làm việc). "
+                "Hãy chạy `cchc migrate` trước."
+            ) from exc
         if not options["json"]:
             self.stdout.write(due.date().isoformat())
             return
