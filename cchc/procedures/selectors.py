@@ -7,8 +7,11 @@ A version lists the unit *kinds* that implement it (`implementing_unit_kinds`, e
 a provincial one) and, optionally, explicit `implementing_units`.
 
 A unit handles a version when it is one of the explicit units, or when one of its
-*effective kinds* is listed. The effective kinds of a unit are its own kind plus the
-kind of its nearest territorial ancestor. So the one-stop section of a commune
+*effective kinds* is listed. The effective kinds of a unit are its own kind plus, for
+the bodies that receive and decide on behalf of a territory (one-stop centres and
+People's Committees), the kind of their nearest territorial ancestor. Specialised
+agencies and departments do not inherit it (a commune's economic office does not
+handle civil status); they are named as explicit units. So the one-stop section of a commune
 (kind `one_stop`, under the commune or under the commune's People's Committee)
 offers the commune-level procedures, and the provincial Public Administration
 Service Centre (`one_stop` under the province) offers the provincial ones. Since
@@ -34,7 +37,7 @@ from cchc.procedures.models import (
     ProcessStep,
     Sector,
 )
-from cchc.units.models import TERRITORIAL_KINDS, Unit
+from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
 from cchc.units.text import normalize_vn
 
 if TYPE_CHECKING:
@@ -71,10 +74,14 @@ def procedure_version_in_force(*, procedure: Procedure, at: dt.datetime) -> Proc
     return version
 
 
+# Units that act for their territory: they inherit its level (see the module doc).
+TERRITORY_ACTING_KINDS = frozenset({UnitKind.ONE_STOP, UnitKind.PEOPLES_COMMITTEE})
+
+
 def unit_effective_kinds(*, unit: Unit) -> set[str]:
-    """The unit's own kind plus the kind of its nearest territorial ancestor."""
+    """The unit's own kind, plus its territory's kind for one-stops and committees."""
     kinds = {unit.kind}
-    if unit.kind in TERRITORIAL_KINDS:
+    if unit.kind not in TERRITORY_ACTING_KINDS:
         return kinds
     ancestor_ids = [pk for pk in unit.ancestor_ids if pk != unit.pk]
     cache = {

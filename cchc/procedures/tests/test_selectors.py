@@ -61,6 +61,9 @@ def test_commune_one_stop_offers_commune_procedures(sample_catalog, tree):
     assert "1.001193" not in centre_codes  # commune-only procedure
     ward_codes = {v.procedure.code for v in procedures_for_unit(unit=tree["ward"])}
     assert ward_codes == commune_codes
+    # A specialised office inside the ward does not inherit the ward's procedures.
+    office = unit_create(code="W21583.KT", name="Phòng Kinh tế", kind="agency", parent=tree["ward"])
+    assert not procedures_for_unit(unit=office).exists()
 
 
 def test_explicit_implementing_unit(sample_catalog, tree):
@@ -106,3 +109,12 @@ def test_catalog_has_no_n_plus_one(sample_catalog, django_assert_num_queries):
         for v in versions:
             _ = (v.procedure.sector.name, list(v.fees.all()), list(v.steps.all()))
             _ = list(v.components.all())
+
+
+def test_procedures_for_unit_query_count(sample_catalog, tree, django_assert_num_queries):
+    # ancestors, kind match, versions, then one query per prefetched relation.
+    with django_assert_num_queries(7):
+        versions = list(procedures_for_unit(unit=tree["one_stop"]))
+        assert len(versions) > 20
+        for v in versions:
+            _ = (v.procedure.sector.name, list(v.fees.all()), list(v.steps.all()))
