@@ -11,5 +11,8 @@ urlpatterns = [
     path("procedures/", include("cchc.procedures.urls")),
     path("dossiers/", include("cchc.dossiers.urls")),
     path("indices/", include("cchc.indices.urls")),
+    path("documents/", include("cchc.documents.urls")),
+    path("integrations/", include("cchc.integrations.urls")),
+    path("dvc/", include("cchc.portal.urls")),
     path("", include("cchc.core.urls")),
 ]

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "cchc.procedures",
     "cchc.dossiers",
     "cchc.indices",
+    "cchc.portal",
+    "cchc.documents",
+    "cchc.integrations",
     "cchc.demo",
 ]
 
