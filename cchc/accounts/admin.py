@@ -320,7 +320,8 @@ class RoleAssignmentAdmin(UserManagePermissionMixin, admin.ModelAdmin):
     list_filter = ("role", "include_subtree")
     search_fields = ("user__username", "user__full_name", "unit__name", "unit__code", "title")
     list_select_related = ("user", "unit")
-    raw_id_fields = ("user",)
+    # Thousands of units and users: type an id or pick from the pop-up, not a huge <select>.
+    raw_id_fields = ("user", "unit")
     actions = ["revoke_today"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

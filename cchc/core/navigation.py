@@ -105,7 +105,9 @@ class HomeCard:
 
     `url` is a URL name or a path; leave it empty (or let it fail to resolve) for a
     feature that is not there yet and the card says so ("Sắp có"). `template` renders a
-    richer widget (with `context`) instead of the plain card.
+    richer widget instead of the plain card; it receives `card` (with `card.context`),
+    `href` (the resolved URL or None), `home` and `role_home`. `core/widgets/count.html`
+    shows a number: `context={"count": 12, "label": "hồ sơ sắp đến hạn"}`.
     """
 
     key: str

@@ -250,3 +250,31 @@ def test_login_page_in_english(client, db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     html = client.get("/accounts/login/").content.decode()
     assert "Sign in" in html and "Password" in html
+
+
+def test_a_widget_can_render_its_own_template(client, tree):  # noqa: F811
+    def provider(role_home, home):
+        yield HomeCard(
+            key="t-count",
+            title="Hồ sơ sắp đến hạn",
+            url="/units/",
+            template="core/widgets/count.html",
+            context={"count": 1234, "label": f"tại {role_home.units[0].name}"},
+        )
+
+    navigation.register_home_widget(provider, roles=[Role.UNIT_LEADER])
+    try:
+        user = make_user("ld")
+        grant(user, Role.UNIT_LEADER, tree["commune_b"])
+        client.force_login(user)
+        section = _section(client.get("/").content.decode(), Role.UNIT_LEADER)
+    finally:
+        navigation.unregister_home_widget(provider)
+    widget = re.search(
+        r'<a class="card action-card count-widget" href="/units/" data-card="t-count">.*?</a>',
+        section,
+        re.S,
+    )
+    assert widget, section
+    assert '<p class="count">1.234</p>' in widget.group(0)
+    assert "tại Xã B" in widget.group(0)
