@@ -11,6 +11,7 @@ from cchc.procedures.models import (
     ProcessStep,
     Sector,
 )
+from cchc.procedures.services import procedure_search_text_refresh
 
 
 @admin.register(Sector)
@@ -42,6 +43,10 @@ class ProcedureAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     list_select_related = ("sector",)
     inlines = [VersionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        procedure_search_text_refresh(procedure=obj)
 
 
 class ComponentInline(admin.TabularInline):

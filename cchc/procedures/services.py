@@ -133,6 +133,13 @@ def _search_text(code: str, name: str) -> str:
     return normalize_vn(f"{code} {name}")
 
 
+def procedure_search_text_refresh(*, procedure: Procedure) -> None:
+    """Recompute the diacritic-free search text (after an edit outside the importer)."""
+    procedure.search_text = _search_text(procedure.code, procedure.name)
+    if procedure.pk:
+        Procedure.objects.filter(pk=procedure.pk).update(search_text=procedure.search_text)
+
+
 def _choice_message(value: str, allowed: Iterable[str], label: str) -> str:
     return f"Giá trị '{value}' không hợp lệ cho {label}; cho phép: {', '.join(sorted(allowed))}."
 
