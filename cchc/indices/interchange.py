@@ -21,6 +21,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -195,6 +196,11 @@ def _parse_row(values: dict[str, str], line: int, errors: list[RowError]) -> Dos
 
 def read_facts(stream: IO[str]) -> list[DossierFacts]:
     """Parse an interchange file; raise InterchangeError listing every bad row."""
+    return [f for _, f in read_numbered_facts(stream)]
+
+
+def read_numbered_facts(stream: IO[str]) -> list[tuple[int, DossierFacts]]:
+    """Like `read_facts`, with each row's line number."""
     reader = csv.reader(stream)
     try:
         header = next(reader)
@@ -228,7 +234,7 @@ def read_facts(stream: IO[str]) -> list[DossierFacts]:
             ]
         )
     errors: list[RowError] = []
-    facts: list[DossierFacts] = []
+    facts: list[tuple[int, DossierFacts]] = []
     seen: dict[str, int] = {}
     try:
         for row in reader:
@@ -249,7 +255,7 @@ def read_facts(stream: IO[str]) -> list[DossierFacts]:
                 )
                 continue
             seen[parsed.code] = line
-            facts.append(parsed)
+            facts.append((line, parsed))
     except csv.Error as exc:
         errors.append(RowError(reader.line_num, "", f"không đọc được CSV ({exc})"))
     except UnicodeDecodeError:
@@ -260,9 +266,13 @@ def read_facts(stream: IO[str]) -> list[DossierFacts]:
 
 
 def read_csv(path: str | Path) -> list[DossierFacts]:
+    return [f for _, f in read_numbered_csv(path)]
+
+
+def read_numbered_csv(path: str | Path) -> list[tuple[int, DossierFacts]]:
     try:
         with open(path, encoding="utf-8-sig", newline="") as stream:
-            return read_facts(stream)
+            return read_numbered_facts(stream)
     except FileNotFoundError:
         raise ValidationError(f"Không tìm thấy tệp {path}.", code="not_found") from None
     except UnicodeDecodeError:
@@ -356,6 +366,7 @@ STATUS_MAP: dict[str, str] = {
     "withdrawn": "withdrawn",
 }
 CHANNEL_MAP: dict[str, str] = {"counter": "direct", "online": "online", "postal": "postal"}
+IMPORT_ACTION = "imported"
 
 
 def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[DossierFacts]:
@@ -367,24 +378,43 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
       date is kept apart in `apology_due_at`);
     - online_eligible: the procedure version is full online (toàn trình);
     - result_electronic: a result file is attached; components_digitized: any component
-      is not paper; reused_data: any component reuses digitized data;
+      is digitized, electronic or an electronic certified copy; reused_data: any
+      component reuses digitized data;
     - fee_required: the procedure version has a non-zero fee item;
     - paid_online: fee status "paid online";
-    - complaint: always 0 — the project has no petition (PAKN) records yet.
+    - complaint: 0 — the project has no petition (PAKN) records yet — except for imported
+      dossiers, whose `result_electronic` and `complaint` flags (which the projection has
+      no place for) are read from their import event.
     """
     from django.db.models import Exists, OuterRef
 
-    from cchc.dossiers.models import ComponentSource, Dossier, DossierComponent, FeeStatus
+    from cchc.dossiers.models import (
+        ComponentSource,
+        Dossier,
+        DossierComponent,
+        DossierEvent,
+        FeeStatus,
+    )
     from cchc.procedures.models import FeeItem, OnlineLevel
 
+    # Digitized = a scan made at the one-stop, or an electronic original or certified copy;
+    # a component reusing digitized data counts for `reused_data` only.
+    DIGITIZED_SOURCES = (
+        ComponentSource.DIGITIZED,
+        ComponentSource.ELECTRONIC,
+        ComponentSource.CERTIFIED_COPY,
+    )
     start, end = period_bounds(period)
     qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
     if unit is not None:
         qs = qs.filter(receiving_unit__path__startswith=unit.path)
     components = DossierComponent.objects.filter(dossier=OuterRef("pk"))
+    imported = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=IMPORT_ACTION)
     qs = qs.annotate(
-        any_digitized=Exists(components.exclude(source=ComponentSource.PAPER)),
+        any_digitized=Exists(components.filter(source__in=DIGITIZED_SOURCES)),
         any_reused=Exists(components.filter(source=ComponentSource.REUSED)),
+        external_result=Exists(imported.filter(payload__external__result_electronic=True)),
+        external_complaint=Exists(imported.filter(payload__external__complaint=True)),
         has_fee=Exists(FeeItem.objects.filter(version=OuterRef("procedure_version"), amount__gt=0)),
     ).order_by("received_at", "code")
     rows = qs.values_list(
@@ -406,6 +436,8 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
         "has_fee",
         "fee_status",
         "rating",
+        "external_result",
+        "external_complaint",
     )
     for (
         code,
@@ -426,6 +458,8 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
         has_fee,
         fee_status,
         rating,
+        external_result,
+        external_complaint,
     ) in rows.iterator(chunk_size=2000):
         final_status = STATUS_MAP[status]
         yield DossierFacts(
@@ -443,16 +477,258 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
             ),
             online_eligible=online_level == OnlineLevel.FULL,
             result_paper=bool(result_paper),
-            result_electronic=bool(result_file),
+            result_electronic=bool(result_file) or bool(external_result),
             components_digitized=bool(digitized),
             reused_data=bool(reused),
             fee_required=bool(has_fee),
             paid_online=fee_status == FeeStatus.PAID_ONLINE,
             rating=rating or None,  # type: ignore[arg-type]
-            complaint=False,
+            complaint=bool(external_complaint),
         )
 
 
 def export_csv(*, period: Period, unit: Any = None, path: str | Path) -> int:
     """Write the interchange file of the dossiers received in `period`; returns the rows."""
     return write_csv(facts_from_database(period=period, unit=unit), path)
+
+
+# --- Import into the database -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    codes: tuple[str, ...]
+
+
+IMPORTED_APPLICANT_ID = "000000000000"
+IMPORTED_APPLICANT_NAME = "Không rõ (hồ sơ nhập từ hệ thống khác)"
+_STATUS_BACK = {
+    "processing": "processing",
+    "supplement": "waiting_supplement",
+    "done": "result_ready",
+    "returned": "returned",
+    "refused": "refused",
+    "stopped": "stopped",
+    "withdrawn": "withdrawn",
+}
+_CHANNEL_BACK = {v: k for k, v in CHANNEL_MAP.items()}
+
+
+def import_csv(*, path: str | Path, actor: Any = None) -> ImportReport:
+    """Load another system's interchange file into the dossier tables, all or nothing.
+
+    Every row is checked first (the file's own rules, then: the unit and the procedure
+    exist, the procedure has a version in force at `received_at`, the code is new, and
+    `online_eligible` / `fee_required` agree with that version, since the database
+    derives them from the catalog); any problem ⇒ InterchangeError with every row's
+    errors and nothing written. Each dossier is then recorded as one `imported` event
+    appended to the hash chain (so `cchc audit verify` passes and replay rebuilds the
+    projection) carrying the original row; digitized/reused components become component
+    records; the electronic result and complaint flags stay in the event (the other
+    system holds the file and the petition). Imported dossiers have no process steps:
+    they are records for measurement, not work items. The applicant is unknown, so a
+    placeholder applicant is used. With `actor`, DOSSIER_RECEIVE is required on every
+    receiving unit; without, it is a system operation (the `cchc dossiers import`
+    command).
+    """
+    rows = read_numbered_csv(path)
+    return _import_rows(rows, actor=actor)
+
+
+def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportReport:
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.db.models import Exists, OuterRef
+
+    from cchc.accounts.permissions import Action, require
+    from cchc.dossiers import rules, services
+    from cchc.dossiers.models import (
+        Applicant,
+        ApplicantKind,
+        ComponentSource,
+        Dossier,
+        DossierComponent,
+        FeeStatus,
+        PauseKind,
+    )
+    from cchc.dossiers.projection import DOSSIER_FIELDS
+    from cchc.procedures.models import FeeItem, OnlineLevel, ProcedureVersion
+    from cchc.units.models import Unit
+
+    tz = local_tz()
+
+    def aware(value: dt.datetime | None) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=tz)
+
+    units = {u.code: u for u in Unit.objects.filter(code__in={f.unit_code for _, f in rows})}
+    versions: dict[str, list[Any]] = {}
+    for v in (
+        ProcedureVersion.objects.filter(procedure__code__in={f.procedure_code for _, f in rows})
+        .select_related("procedure")
+        .annotate(has_fee=Exists(FeeItem.objects.filter(version=OuterRef("pk"), amount__gt=0)))
+        .order_by("-number")
+    ):
+        versions.setdefault(v.procedure.code, []).append(v)
+    fee_totals: dict[int, Decimal] = {}
+    existing = set(
+        Dossier.objects.filter(code__in=[f.code for _, f in rows]).values_list("code", flat=True)
+    )
+
+    errors: list[RowError] = []
+    plan: list[tuple[int, DossierFacts, Any, Any]] = []
+    for line, f in rows:
+        before = len(errors)
+        if f.code in existing:
+            errors.append(RowError(line, "code", f"hồ sơ {f.code} đã có trong hệ thống"))
+        unit = units.get(f.unit_code)
+        if unit is None:
+            errors.append(RowError(line, "unit_code", f"không có đơn vị mã “{f.unit_code}”"))
+        candidates = versions.get(f.procedure_code)
+        version: Any = None
+        if not candidates:
+            errors.append(
+                RowError(line, "procedure_code", f"không có thủ tục mã “{f.procedure_code}”")
+            )
+        else:
+            at = aware(f.received_at)
+            for v in candidates:
+                if v.valid_from <= at and (v.valid_to is None or v.valid_to > at):
+                    version = v
+                    break
+            if version is None:
+                errors.append(
+                    RowError(
+                        line,
+                        "procedure_code",
+                        f"thủ tục {f.procedure_code} không có phiên bản áp dụng tại thời "
+                        f"điểm tiếp nhận {f.received_at:%d/%m/%Y %H:%M}",
+                    )
+                )
+        if version is not None:
+            full_online = version.online_level == OnlineLevel.FULL
+            if f.online_eligible != full_online:
+                errors.append(
+                    RowError(
+                        line,
+                        "online_eligible",
+                        f"ghi {int(f.online_eligible)} nhưng thủ tục {f.procedure_code} "
+                        + ("là" if full_online else "không phải là")
+                        + " dịch vụ công trực tuyến toàn trình trong danh mục",
+                    )
+                )
+            if f.fee_required != bool(version.has_fee):
+                errors.append(
+                    RowError(
+                        line,
+                        "fee_required",
+                        f"ghi {int(f.fee_required)} nhưng thủ tục {f.procedure_code} "
+                        + ("có" if version.has_fee else "không có")
+                        + " phí, lệ phí trong danh mục",
+                    )
+                )
+        if f.paid_online and not f.fee_required:
+            errors.append(RowError(line, "paid_online", "hồ sơ không có phí, lệ phí"))
+        if f.rating and f.final_status in OPEN_FINAL_STATUSES:
+            errors.append(RowError(line, "rating", "hồ sơ chưa giải quyết xong chưa được đánh giá"))
+        if len(errors) == before and unit is not None and version is not None:
+            plan.append((line, f, unit, version))
+    if errors:
+        raise InterchangeError(errors)
+    if actor is not None:
+        for unit in {u.pk: u for _, _, u, _ in plan}.values():
+            require(actor, Action.DOSSIER_RECEIVE, unit)
+
+    codes: list[str] = []
+    with transaction.atomic():
+        applicant = Applicant.objects.filter(
+            kind=ApplicantKind.PERSON, personal_id=IMPORTED_APPLICANT_ID
+        ).first() or Applicant.objects.create(
+            kind=ApplicantKind.PERSON,
+            personal_id=IMPORTED_APPLICANT_ID,
+            name=IMPORTED_APPLICANT_NAME,
+        )
+        for line, f, unit, version in plan:
+            if version.pk not in fee_totals:
+                fee_totals[version.pk] = sum((x.amount for x in version.fees.all()), Decimal(0))
+            received, due, finished = aware(f.received_at), aware(f.due_at), aware(f.finished_at)
+            status = _STATUS_BACK[f.final_status]
+            initial = {name: fld.get_default() for name, fld in DOSSIER_FIELDS.items()}
+            initial.pop("version", None)
+            initial.update(
+                {
+                    "code": f.code,
+                    "procedure_version_id": version.pk,
+                    "receiving_unit_id": unit.pk,
+                    "channel": _CHANNEL_BACK[f.channel],
+                    "applicant_id": applicant.pk,
+                    "subjects": [],
+                    "received_at": received,
+                    "deemed_received_at": received,
+                    "due_at": due,
+                    "original_due_at": due,
+                    "status": status,
+                    "supplement_count": f.supplement_requests,
+                    "finished_at": finished,
+                    "outcome": (
+                        rules.step_outcome(finished, due, tz=tz).value  # type: ignore[arg-type]
+                        if finished is not None
+                        else ""
+                    ),
+                    "returned_at": finished if f.final_status == "returned" else None,
+                    "result_paper": f.result_paper,
+                    "fee_status": (
+                        FeeStatus.PAID_ONLINE
+                        if f.paid_online
+                        else FeeStatus.UNPAID
+                        if f.fee_required
+                        else FeeStatus.NOT_APPLICABLE
+                    ),
+                    "fee_amount": fee_totals[version.pk] if f.fee_required else 0,
+                    "rating": f.rating or "",
+                    "lookup_secret_hash": make_password(None),
+                    "current_step_order": None,
+                    "current_step_name": "",
+                }
+            )
+            if f.final_status == "supplement":
+                initial.update(
+                    {
+                        "pause_kind": PauseKind.SUPPLEMENT,
+                        "paused_since": aware(f.waiting_supplement_since),
+                    }
+                )
+            dossier = Dossier()
+            dossier.version = 0
+            # The dossiers app's one way of recording an event (chain + projection).
+            services._append_event(
+                dossier=dossier,
+                action=IMPORT_ACTION,
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                unit=unit,
+                payload={
+                    "set": initial,
+                    "source": "interchange",
+                    "line": line,
+                    "row": dict(zip(COLUMNS, facts_row(f), strict=True)),
+                    "external": {
+                        "result_electronic": f.result_electronic,
+                        "complaint": f.complaint,
+                    },
+                },
+            )
+            if f.components_digitized:
+                DossierComponent.objects.create(
+                    dossier=dossier,
+                    name="Thành phần hồ sơ đã số hóa (nhập từ hệ thống khác)",
+                    source=ComponentSource.DIGITIZED,
+                )
+            if f.reused_data:
+                DossierComponent.objects.create(
+                    dossier=dossier,
+                    name="Thành phần tái sử dụng dữ liệu số hóa (nhập từ hệ thống khác)",
+                    source=ComponentSource.REUSED,
+                    reuse_reference="import",
+                )
+            codes.append(f.code)
+    return ImportReport(created=len(codes), codes=tuple(codes))
