@@ -143,3 +143,14 @@ def test_leader_view_and_printed_handover_list(page, world):
     page.get_by_role("button", name="Bản in để ký").click()
     expect(page.locator("h1")).to_have_text("DANH SÁCH BÀN GIAO HỒ SƠ")
     expect(page.locator("table.handover")).to_contain_text(d.code)
+
+
+def test_intake_shows_only_the_fields_of_the_channel_and_applicant_kind(page, world):
+    sign_in(page, world.officer.username, PASSWORD, next_path="/dossiers/intake/")
+    expect(page.locator("#id_postal_unit")).to_be_hidden()
+    expect(page.locator("#id_applicant_tax_code")).to_be_hidden()
+    page.select_option("#id_applicant_kind", "organisation")
+    expect(page.locator("#id_applicant_tax_code")).to_be_visible()
+    expect(page.locator("#id_applicant_personal_id")).to_be_hidden()
+    page.select_option("#id_channel", "postal")
+    expect(page.locator("#id_postal_unit")).to_be_visible()
