@@ -435,3 +435,32 @@ class SubjectBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_subject_kind_display()} {self.subject_key}"
+
+
+class HandoverBatch(models.Model):
+    """A batch hand-over list between units (e.g. one-stop → department), printed, signed
+    and received back; each dossier's hand-over is its own `handed_over` event."""
+
+    code = models.CharField("số phiếu bàn giao", max_length=64, unique=True)
+    from_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    dossiers = models.ManyToManyField(Dossier, related_name="handover_batches")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    received_by_name = models.CharField("người nhận (ký)", max_length=255, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    receive_note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "phiếu bàn giao hồ sơ"
+        verbose_name_plural = "phiếu bàn giao hồ sơ"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -26,6 +26,7 @@ from cchc.dossiers.models import (
     DossierEvent,
     DossierStatus,
     DossierStep,
+    HandoverBatch,
     Outcome,
 )
 from cchc.units.models import Unit
@@ -132,6 +133,13 @@ def dossier_get_for_user(*, user: User, code: str | None = None, pk: int | None 
     for unit in (dossier.receiving_unit, dossier.handling_unit, dossier.current_unit):
         if unit is not None and has_permission(user, Action.DOSSIER_VIEW, unit):
             return dossier
+    # The postal partner that received it (or returns its result by post) sees it too,
+    # e.g. to print the receipt after a postal intake.
+    if dossier.postal_unit_id is not None:
+        postal = Unit.objects.get(pk=dossier.postal_unit_id)
+        for action in (Action.DOSSIER_POSTAL_RECEIVE, Action.DOSSIER_RETURN_RESULT):
+            if has_permission(user, action, postal):
+                return dossier
     raise PermissionDenied("Bạn không có quyền xem hồ sơ này.")
 
 
@@ -286,6 +294,36 @@ def dossier_counts_late(dossier: Dossier) -> bool:
     if dossier.finished_at is not None:
         return dossier.outcome == Outcome.LATE
     return dossier.status not in PAUSED_STATUSES and dossier.due_at < timezone.now()
+
+
+# --- Batch hand-over lists ---------------------------------------------------------------
+
+
+def handover_batch_list(*, user: User, unit: Unit | None = None) -> QuerySet[HandoverBatch]:
+    """Hand-over lists sent from or to units the user may view (optionally one unit)."""
+    units = Unit.objects.filter(scope_filter(user, Action.DOSSIER_VIEW)).values("pk")
+    qs = HandoverBatch.objects.filter(Q(from_unit_id__in=units) | Q(to_unit_id__in=units))
+    if unit is not None:
+        qs = qs.filter(Q(from_unit=unit) | Q(to_unit=unit))
+    return (
+        qs.select_related("from_unit", "to_unit", "created_by", "received_by")
+        .annotate(dossier_count=Count("dossiers"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def handover_batch_get_for_user(*, user: User, pk: int) -> HandoverBatch:
+    batch = HandoverBatch.objects.select_related(
+        "from_unit", "to_unit", "created_by", "received_by"
+    ).get(pk=pk)
+    if not any(
+        has_permission(user, Action.DOSSIER_VIEW, u) for u in (batch.from_unit, batch.to_unit)
+    ):
+        raise PermissionDenied("Bạn không có quyền xem phiếu bàn giao này.")
+    batch.lines = list(
+        batch.dossiers.select_related("applicant", "procedure_version__procedure").order_by("code")
+    )
+    return batch
 
 
 # --- Screens (scr): reads for the officer, specialist and leader pages ------------------

@@ -44,6 +44,7 @@ from cchc.dossiers.models import (
     DossierStep,
     EventChainHead,
     FeeStatus,
+    HandoverBatch,
     Outcome,
     PauseKind,
     Rating,
@@ -468,6 +469,16 @@ def _clean_components(
     return cleaned
 
 
+def _is_same_person(actor: User | None, applicant: dict[str, Any]) -> bool:
+    """An online submitter's account is linked to the applicant only when it is the
+    applicant's own (same personal ID or tax code), never a helper's or an officer's."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if applicant.get("personal_id"):
+        return actor.personal_id == applicant["personal_id"]
+    return bool(applicant.get("tax_code")) and actor.tax_code == applicant["tax_code"]
+
+
 def _missing_components(version: ProcedureVersion, cleaned: list[dict[str, Any]]) -> list[str]:
     provided = {c["requirement_id"] for c in cleaned if c["requirement_id"] is not None}
     return [
@@ -660,7 +671,9 @@ def dossier_receive(
     fee_total = sum((f.amount for f in version.fees.all()), Decimal(0))
 
     applicant_row = Applicant.objects.create(
-        user=actor if channel == Channel.ONLINE and actor is not None else None,
+        user=actor
+        if channel == Channel.ONLINE and _is_same_person(actor, clean_applicant)
+        else None,
         **clean_applicant,
     )
     first = templates[0]
@@ -825,6 +838,7 @@ def dossier_handover(
     note: str = "",
     expected_version: int | None = None,
     advance_step: bool = True,
+    batch_code: str = "",
 ) -> Dossier:
     """Finish the current step and hand the dossier to the next step's unit (Mẫu 05 line).
 
@@ -873,6 +887,7 @@ def dossier_handover(
             "note": note,
             "advance": advance_step,
             "bounce": bounce,
+            "batch": batch_code,
             "set": sets,
             "step_close": _close_step(step, now, calendar),
             "step_open": new_step,
@@ -1565,6 +1580,87 @@ def dossier_reassign(
         _after_commit(d, "reassigned")
         moved.append(d)
     return moved
+
+
+# --- Batch hand-over lists -------------------------------------------------------------
+
+
+@transaction.atomic
+def handover_batch_create(
+    *,
+    actor: User,
+    from_unit: Unit,
+    to_unit: Unit,
+    dossiers: list[Dossier],
+    to_user: User | None = None,
+    note: str = "",
+    expected_versions: dict[int, int] | None = None,
+) -> HandoverBatch:
+    """Hand several dossiers over at once with one printable list (all or nothing).
+
+    `expected_versions` maps dossier pk -> the version the user saw (conflict check)."""
+    _require(actor, Action.DOSSIER_PROCESS, from_unit)
+    if not dossiers:
+        _refuse("Vui lòng chọn ít nhất một hồ sơ để bàn giao.", "required", "dossiers")
+    if from_unit.pk == to_unit.pk:
+        _refuse("Đơn vị nhận phải khác đơn vị giao.", "same_unit", "to_unit")
+    now = timezone.now()
+    day = timezone.localtime(now).date()
+    n = HandoverBatch.objects.filter(from_unit=from_unit, created_at__date=day).count() + 1
+    batch = HandoverBatch.objects.create(
+        code=f"BG-{from_unit.code}-{day:%y%m%d}-{n:03d}",
+        from_unit=from_unit,
+        to_unit=to_unit,
+        created_by=actor,
+        created_at=now,
+        note=note.strip(),
+    )
+    for dossier in sorted(dossiers, key=lambda d: d.pk):
+        current = Dossier.objects.only("current_unit_id", "code").get(pk=dossier.pk)
+        if current.current_unit_id != from_unit.pk:
+            _refuse(
+                f"Hồ sơ {current.code} không do {from_unit.name} đang giữ nên không thể bàn giao.",
+                "not_held",
+                "dossiers",
+            )
+        dossier_handover(
+            actor=actor,
+            dossier=dossier,
+            to_unit=to_unit,
+            to_user=to_user,
+            note=note,
+            expected_version=(expected_versions or {}).get(dossier.pk),
+            batch_code=batch.code,
+        )
+    batch.dossiers.set([d.pk for d in dossiers])
+    return batch
+
+
+@transaction.atomic
+def handover_batch_receive(
+    *, actor: User, batch: HandoverBatch, received_by_name: str = "", note: str = ""
+) -> HandoverBatch:
+    """The receiving unit confirms the signed list came back; recorded on every dossier."""
+    batch = HandoverBatch.objects.select_for_update().get(pk=batch.pk)
+    _require_any(actor, Action.DOSSIER_PROCESS, [batch.to_unit])
+    if batch.received_at is not None:
+        _refuse("Phiếu bàn giao này đã được xác nhận nhận.", "already_received")
+    now = timezone.now()
+    batch.received_by = actor
+    batch.received_by_name = " ".join(received_by_name.split()) or str(actor)
+    batch.received_at = now
+    batch.receive_note = note.strip()
+    batch.save(update_fields=["received_by", "received_by_name", "received_at", "receive_note"])
+    for pk in batch.dossiers.order_by("pk").values_list("pk", flat=True):
+        d = _lock(pk, None)
+        _append_event(
+            dossier=d,
+            action="handover_received",
+            actor=actor,
+            unit=batch.to_unit,
+            payload={"batch": batch.code, "received_by_name": batch.received_by_name, "note": note},
+        )
+    return batch
 
 
 # --- Intake blocks ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from cchc.dossiers.models import (
 from cchc.dossiers.selectors import dossier_get_by_lookup
 from cchc.dossiers.tests.conftest import VN
 from cchc.dossiers.tests.factories import (
+    PERSONAL_ID_2,
     TAX_CODE,
     applicant_data,
     components_for,
@@ -116,6 +117,16 @@ def test_online_submission_by_citizen_account_links_the_applicant(world):
     )
     assert d.applicant.user_id == world.citizen.pk
     assert {c.reuse_reference for c in d.components.all()} == {"KHO-1", "KHO-2"}
+    # Someone else's account (a helper, an officer) is not linked as the applicant.
+    for helper in (world.officer, world.citizen):
+        other = receive(
+            world,
+            actor=helper,
+            channel=Channel.ONLINE,
+            applicant=applicant_data(name="Người khác", personal_id=PERSONAL_ID_2),
+            components=components_for(world, source=ComponentSource.REUSED),
+        )
+        assert other.applicant.user_id is None
 
 
 def test_online_submission_refuses_paper_components(world):

@@ -479,3 +479,54 @@ def test_on_commit_hooks_run_after_commit_only(world, django_capture_on_commit_c
         assert seen == ["received"]
     finally:
         services.ON_COMMIT_HOOKS.clear()
+
+
+def test_batch_handover_list_all_or_nothing_and_received_back(world):
+    from cchc.dossiers.models import HandoverBatch
+    from cchc.dossiers.selectors import handover_batch_get_for_user, handover_batch_list
+
+    a, b = receive(world), receive(world)
+    held_elsewhere = drive_to(world, receive(world), "at_department")
+    with pytest.raises(ValidationError) as exc:
+        services.handover_batch_create(
+            actor=world.officer,
+            from_unit=world.one_stop,
+            to_unit=world.department,
+            dossiers=[a, b, held_elsewhere],
+        )
+    assert held_elsewhere.code in exc.value.messages[0]
+    assert HandoverBatch.objects.count() == 0 and _events(a) == 1 and _events(b) == 1
+    with pytest.raises(services.DossierConflict):
+        services.handover_batch_create(
+            actor=world.officer,
+            from_unit=world.one_stop,
+            to_unit=world.department,
+            dossiers=[a, b],
+            expected_versions={a.pk: 1, b.pk: 7},
+        )
+    assert _events(a) == 1
+
+    batch = services.handover_batch_create(
+        actor=world.officer, from_unit=world.one_stop, to_unit=world.department, dossiers=[a, b]
+    )
+    for d in (a, b):
+        d = _reload(d)
+        assert d.current_unit_id == world.department.pk
+        assert (
+            DossierEvent.objects.get(dossier=d, action="handed_over").payload["batch"] == batch.code
+        )
+    assert [x.code for x in handover_batch_list(user=world.specialist)] == [batch.code]
+    assert handover_batch_list(user=world.outsider).count() == 0
+    page = handover_batch_get_for_user(user=world.leader, pk=batch.pk)
+    assert [d.code for d in page.lines] == sorted([a.code, b.code])
+
+    with pytest.raises(PermissionDenied):
+        services.handover_batch_receive(actor=world.officer, batch=batch)
+    services.handover_batch_receive(
+        actor=world.leader, batch=batch, received_by_name="Phạm Lãnh Đạo"
+    )
+    batch.refresh_from_db()
+    assert batch.received_at is not None and batch.received_by_name == "Phạm Lãnh Đạo"
+    assert DossierEvent.objects.filter(action="handover_received").count() == 2
+    with pytest.raises(ValidationError):
+        services.handover_batch_receive(actor=world.leader, batch=batch)

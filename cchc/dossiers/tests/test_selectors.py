@@ -135,3 +135,19 @@ def test_get_for_user_and_citizen_views(world, spread):
     # The citizen account holder's personal ID matches applicants who did not log in.
     mine = _codes(dossiers_of_citizen(user=world.citizen))
     assert s["at_one_stop"].code in mine and s["at_department"].code not in mine
+
+
+def test_postal_partner_sees_the_dossier_it_received(world):
+    from cchc.dossiers.tests.factories import components_for
+
+    d = receive(
+        world,
+        actor=world.postal_staff,
+        channel="postal",
+        postal_unit=world.post,
+        components=components_for(world, source="digitized"),
+    )
+    assert dossier_get_for_user(user=world.postal_staff, code=d.code).pk == d.pk
+    other = receive(world)
+    with pytest.raises(PermissionDenied):
+        dossier_get_for_user(user=world.postal_staff, code=other.code)
