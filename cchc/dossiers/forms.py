@@ -437,3 +437,38 @@ def default_day() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+class HandoverBatchForm(forms.Form):
+    """A batch hand-over list: the dossiers `from_unit` holds, handed to `to_unit` at once."""
+
+    from_unit = forms.ModelChoiceField(label=_("Đơn vị bàn giao"), queryset=None)
+    to_unit = forms.ModelChoiceField(label=_("Đơn vị nhận"), queryset=None)
+    dossiers = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ bàn giao"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+    def __init__(self, *args: Any, units, targets, candidates, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from_unit"].queryset = units
+        self.fields["to_unit"].queryset = targets
+        self.fields["dossiers"].queryset = candidates
+        self.candidates = candidates
+
+    def expected_versions(self) -> dict[int, int]:
+        """The version of each listed dossier when the list was shown (hidden v_<pk>)."""
+        out = {}
+        for d in self.cleaned_data.get("dossiers") or []:
+            raw = self.data.get(f"v_{d.pk}")
+            if raw is not None and str(raw).isdigit():
+                out[d.pk] = int(raw)
+        return out
+
+
+class HandoverReceiveForm(forms.Form):
+    received_by_name = forms.CharField(label=_("Người nhận ký"), max_length=255, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False)

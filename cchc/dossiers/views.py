@@ -31,8 +31,10 @@ from cchc.dossiers.forms import (
     ApproveForm,
     AssignForm,
     FeeForm,
+    HandoverBatchForm,
     HandoverForm,
     HandoverListForm,
+    HandoverReceiveForm,
     IntakeForm,
     IssueResultForm,
     NoteForm,
@@ -48,7 +50,7 @@ from cchc.dossiers.forms import (
     SupplementRequestForm,
     add_service_error,
 )
-from cchc.dossiers.models import Dossier, DossierStatus
+from cchc.dossiers.models import Dossier, DossierStatus, HandoverBatch
 from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
 
 # --- Queues ---------------------------------------------------------------------------
@@ -651,3 +653,96 @@ def handover_list(request: HttpRequest) -> HttpResponse:
         else "dossiers/handover_list.html"
     )
     return render(request, template, {"form": form, "events": events}, status=status)
+
+
+# --- Batch hand-over lists (phiếu bàn giao: printed, signed, received back) ------------------
+
+
+def _targets():
+    return Unit.objects.exclude(kind__in=TERRITORIAL_KINDS).order_by("name")
+
+
+@login_required
+def handover_batches(request: HttpRequest) -> HttpResponse:
+    """Make a batch hand-over list from the dossiers a unit holds; lists sent and received."""
+    units = units_in_scope(request.user, Action.DOSSIER_PROCESS).order_by("name")
+    from_unit = None
+    raw = request.POST.get("from_unit") or request.GET.get("from_unit")
+    if raw and str(raw).isdigit():
+        from_unit = units.filter(pk=int(raw)).first()
+    from_unit = from_unit or units.first()
+    if from_unit is None:
+        return _forbidden(request, _("Bạn không có vai trò xử lý hồ sơ tại đơn vị nào."))
+    candidates = selectors.dossier_queue(user=request.user, kind="unit", unit=from_unit)
+    kwargs = {"units": units, "targets": _targets(), "candidates": candidates}
+    status = 200
+    if request.method == "POST":
+        form = HandoverBatchForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                batch = services.handover_batch_create(
+                    actor=request.user,
+                    from_unit=form.cleaned_data["from_unit"],
+                    to_unit=form.cleaned_data["to_unit"],
+                    dossiers=list(form.cleaned_data["dossiers"]),
+                    note=form.cleaned_data["note"],
+                    expected_versions=form.expected_versions(),
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, _("Đã lập phiếu bàn giao %(code)s.") % {"code": batch.code}
+                )
+                return redirect("dossiers:handover_batch", pk=batch.pk)
+        status = 400
+    else:
+        form = HandoverBatchForm(initial={"from_unit": from_unit.pk}, **kwargs)
+    batches = selectors.handover_batch_list(user=request.user)[:50]
+    return render(
+        request,
+        "dossiers/handover_batches.html",
+        {"form": form, "candidates": candidates, "batches": batches, "from_unit": from_unit},
+        status=status,
+    )
+
+
+@login_required
+def handover_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """One hand-over list: print it to sign; the receiving unit confirms it came back."""
+    try:
+        batch = selectors.handover_batch_get_for_user(user=request.user, pk=pk)
+    except HandoverBatch.DoesNotExist as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    status = 200
+    if request.method == "POST":
+        form = HandoverReceiveForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                services.handover_batch_receive(
+                    actor=request.user,
+                    batch=batch,
+                    received_by_name=form.cleaned_data["received_by_name"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+                status = 403
+            else:
+                messages.success(request, _("Đã xác nhận nhận hồ sơ theo phiếu bàn giao."))
+                return redirect("dossiers:handover_batch", pk=batch.pk)
+    else:
+        form = HandoverReceiveForm()
+    template = (
+        "dossiers/handover_batch_print.html"
+        if request.GET.get("print")
+        else "dossiers/handover_batch.html"
+    )
+    return render(request, template, {"batch": batch, "form": form}, status=status)

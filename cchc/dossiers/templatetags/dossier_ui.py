@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "note_added": _("Ghi chú nội bộ"),
     "fee_recorded": _("Ghi nhận phí, lệ phí"),
     "reassigned": _("Chuyển cán bộ xử lý (vắng mặt)"),
+    "handover_received": _("Bên nhận xác nhận phiếu bàn giao"),
 }
 
 STATUS_CLASSES = {
@@ -101,6 +102,10 @@ def event_detail(event, units: dict, users: dict) -> list[str]:
 
     if event.action in ("handed_over", "returned_to_step") and unit("to_unit_id"):
         lines.append(str(_("Đến: %(unit)s")) % {"unit": unit("to_unit_id")})
+    if p.get("batch"):
+        lines.append(str(_("Phiếu bàn giao: %(code)s")) % {"code": p["batch"]})
+    if p.get("received_by_name"):
+        lines.append(str(_("Người nhận ký: %(name)s")) % {"name": p["received_by_name"]})
     if p.get("bounce"):
         lines.append(str(_("Chuyển trả lại đơn vị đã từng xử lý")))
     if event.action in ("assigned", "reassigned", "handed_over") and user("to_user_id"):

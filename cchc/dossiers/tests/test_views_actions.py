@@ -130,6 +130,9 @@ def test_postal_partner_receives_for_a_one_stop(client, world):
     d = Dossier.objects.get()
     assert d.channel == Channel.POSTAL and d.postal_unit == world.post
     assert d.receiving_unit == world.one_stop
+    # The post office prints the receipt (Mẫu 01) for the applicant.
+    body = text(client.get(r["Location"]))
+    assert d.code in body and 'id="receipt-secret"' in body
 
 
 def test_postal_channel_without_post_office_is_refused(client, world):
