@@ -33,12 +33,28 @@ class Command(BaseCommand):
         parser.add_argument("--unit", default=None, help="Mã đơn vị (gồm các đơn vị trực thuộc).")
         parser.add_argument("--procedure", default=None, help="Mã thủ tục hành chính.")
         parser.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        parser.add_argument(
+            "--compare",
+            action="store_true",
+            help="So sánh với điểm chính thức đã nhập từ Cổng DVCQG (cần --unit, không dùng --csv).",
+        )
 
-    def handle(self, *args, period, csv, unit, procedure, json: bool, **options):
+    def handle(self, *args, period, csv, unit, procedure, json: bool, compare: bool, **options):
         from cchc.indices import selectors
 
+        if compare and (csv or not unit or json or procedure):
+            raise CommandError(
+                "--compare so sánh điểm tính từ cơ sở dữ liệu với điểm chính thức của một "
+                "đơn vị: cần --unit, không dùng cùng --csv, --json hoặc --procedure."
+            )
         try:
             p = parse_period(period)
+            if compare:
+                result, rows = selectors.index_comparison(
+                    period=p, unit=selectors.unit_get_by_code(code=unit)
+                )
+                self._comparison(result, rows)
+                return
             if csv:
                 result = selectors.index_for_file(
                     path=csv, period=p, unit=unit, procedure_code=procedure
@@ -81,6 +97,19 @@ class Command(BaseCommand):
             f"({_fmt(percent)}%) — xếp loại: {band}"
         )
         out("(— : không tính được từ dữ liệu hoặc mẫu số bằng 0)")
+
+    def _comparison(self, result: IndexResult, rows) -> None:
+        out = self.stdout.write
+        out(f"So sánh với điểm chính thức (Cổng DVCQG) — kỳ {result.period}")
+        out(
+            f"{'Tiêu chí':<38} {'Tính được':>9} {'Chính thức':>10} {'Chênh lệch':>10} {'Tối đa':>6}"
+        )
+        for r in rows:
+            out(
+                f"  {r.code:<36} {_fmt(r.computed):>9} {_fmt(r.official):>10} "
+                f"{_fmt(r.difference):>10} {r.max:>6}"
+            )
+        out("(Chênh lệch = điểm tính được − điểm chính thức; — : không có số liệu)")
 
 
 def _json_dumps(result: IndexResult) -> str:
