@@ -235,6 +235,8 @@ class Dossier(models.Model):
 
     rating = models.CharField(max_length=16, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(blank=True)
+    # Phản ánh, kiến nghị about this dossier (766 criterion 5.4 counts such a dossier).
+    petition_count = models.PositiveSmallIntegerField("số phản ánh, kiến nghị", default=0)
 
     lookup_secret_hash = models.CharField(max_length=255)
     # Number of events of this dossier = seq of its last event (optimistic concurrency).
@@ -293,6 +295,39 @@ class DossierComponent(models.Model):
     @property
     def is_digitized(self) -> bool:
         return self.source != ComponentSource.PAPER
+
+
+class PetitionKind(models.TextChoices):
+    COMPLAINT = "complaint", "Phản ánh"
+    PETITION = "petition", "Kiến nghị"
+
+
+class DossierPetition(models.Model):
+    """Projection: a complaint or petition (PAKN) about a dossier, with its own deadline."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="petitions")
+    no = models.PositiveSmallIntegerField("số thứ tự")
+    kind = models.CharField(max_length=16, choices=PetitionKind.choices)
+    content = models.TextField("nội dung")
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField("hạn xử lý")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField("kết quả xử lý", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = "phản ánh, kiến nghị về hồ sơ"
+        verbose_name_plural = "phản ánh, kiến nghị về hồ sơ"
+        ordering = ["dossier", "no"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "no"], name="dossier_petition_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} PAKN {self.no}"
 
 
 class DossierStep(models.Model):

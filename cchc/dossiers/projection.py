@@ -21,7 +21,7 @@ from typing import Any
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime
 
-from cchc.dossiers.models import Dossier, DossierEvent, DossierStep
+from cchc.dossiers.models import Dossier, DossierEvent, DossierPetition, DossierStep
 
 STEP_FIELDS = (
     "index",
@@ -37,6 +37,18 @@ STEP_FIELDS = (
     "overrun_working_days",
 )
 
+PETITION_FIELDS = (
+    "no",
+    "kind",
+    "content",
+    "received_at",
+    "due_at",
+    "answered_at",
+    "answer",
+    "answered_by_id",
+    "outcome",
+)
+
 
 def _projected_fields() -> dict[str, models.Field]:
     return {f.attname: f for f in Dossier._meta.concrete_fields if f.attname != "id"}
@@ -44,6 +56,7 @@ def _projected_fields() -> dict[str, models.Field]:
 
 DOSSIER_FIELDS = _projected_fields()
 _STEP_MODEL_FIELDS = {f.attname: f for f in DossierStep._meta.concrete_fields}
+_PETITION_MODEL_FIELDS = {f.attname: f for f in DossierPetition._meta.concrete_fields}
 
 
 def _parse(model_field: models.Field, value: Any) -> Any:
@@ -71,6 +84,7 @@ def _normalise(model_field: models.Field, value: Any) -> Any:
 class DossierState:
     fields: dict[str, Any] = field(default_factory=dict)
     steps: list[dict[str, Any]] = field(default_factory=list)
+    petitions: list[dict[str, Any]] = field(default_factory=list)
 
     def open_step(self) -> dict[str, Any] | None:
         if self.steps and self.steps[-1]["finished_at"] is None:
@@ -78,7 +92,7 @@ class DossierState:
         return None
 
     def comparable(self) -> dict[str, Any]:
-        return {"fields": self.fields, "steps": self.steps}
+        return {"fields": self.fields, "steps": self.steps, "petitions": self.petitions}
 
 
 def apply_event(state: DossierState, action: str, payload: dict[str, Any], seq: int) -> None:
@@ -104,6 +118,18 @@ def apply_event(state: DossierState, action: str, payload: dict[str, Any], seq: 
             new[name] = _parse(_STEP_MODEL_FIELDS[name], value)
         new["index"] = len(state.steps) + 1
         state.steps.append(new)
+    if "petition_open" in payload:
+        new = {name: None for name in PETITION_FIELDS}
+        new.update(answer="", outcome="")
+        for name, value in payload["petition_open"].items():
+            new[name] = _parse(_PETITION_MODEL_FIELDS[name], value)
+        new["no"] = len(state.petitions) + 1
+        state.petitions.append(new)
+    if "petition_set" in payload:
+        values = dict(payload["petition_set"])
+        target = state.petitions[int(values.pop("no")) - 1]
+        for name, value in values.items():
+            target[name] = _parse(_PETITION_MODEL_FIELDS[name], value)
     state.fields["version"] = seq
 
 
@@ -129,7 +155,12 @@ def state_from_db(dossier: Dossier, steps: Iterable[DossierStep] | None = None) 
         {name: _normalise(_STEP_MODEL_FIELDS[name], getattr(s, name)) for name in STEP_FIELDS}
         for s in steps
     ]
-    return DossierState(fields=fields, steps=step_dicts)
+    petitions = DossierPetition.objects.filter(dossier=dossier).order_by("no") if dossier.pk else []
+    petition_dicts = [
+        {n: _normalise(_PETITION_MODEL_FIELDS[n], getattr(p, n)) for n in PETITION_FIELDS}
+        for p in petitions
+    ]
+    return DossierState(fields=fields, steps=step_dicts, petitions=petition_dicts)
 
 
 def write_state(dossier: Dossier, before: DossierState, after: DossierState) -> Dossier:
@@ -152,6 +183,15 @@ def write_state(dossier: Dossier, before: DossierState, after: DossierState) -> 
             DossierStep.objects.create(dossier=dossier, index=step["index"], **values)
         else:
             DossierStep.objects.filter(dossier=dossier, index=step["index"]).update(**values)
+    for i, petition in enumerate(after.petitions):
+        old = before.petitions[i] if i < len(before.petitions) else None
+        if old == petition:
+            continue
+        values = {n: v for n, v in petition.items() if n != "no"}
+        if old is None:
+            DossierPetition.objects.create(dossier=dossier, no=petition["no"], **values)
+        else:
+            DossierPetition.objects.filter(dossier=dossier, no=petition["no"]).update(**values)
     return dossier
 
 
@@ -175,6 +215,10 @@ def dossier_rebuild(*, dossier: Dossier) -> bool:
     if extra:
         DossierStep.objects.filter(dossier=dossier, index__in=extra).delete()
         stored.steps = stored.steps[: len(replayed.steps)]
+    extra = [p["no"] for p in stored.petitions[len(replayed.petitions) :]]
+    if extra:
+        DossierPetition.objects.filter(dossier=dossier, no__in=extra).delete()
+        stored.petitions = stored.petitions[: len(replayed.petitions)]
     write_state(dossier, stored, replayed)
     return True
 
@@ -188,4 +232,6 @@ def projection_differences(dossier: Dossier) -> list[str]:
     ]
     if replayed.steps != stored.steps:
         diffs.append("steps")
+    if replayed.petitions != stored.petitions:
+        diffs.append("petitions")
     return diffs

@@ -25,6 +25,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require
@@ -47,6 +48,7 @@ from cchc.dossiers.models import (
     HandoverBatch,
     Outcome,
     PauseKind,
+    PetitionKind,
     Rating,
     ReturnMethod,
     SubjectBlock,
@@ -57,6 +59,7 @@ from cchc.procedures.models import ComponentRequirement, ProcedureVersion, Proce
 from cchc.units.models import Unit, UnitKind
 
 TWO_PLACES = Decimal("0.01")
+BACKDATE_TOLERANCE = dt.timedelta(minutes=10)
 
 
 # --- Errors -----------------------------------------------------------------------------
@@ -175,7 +178,7 @@ def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
 
 def _require(actor: User | None, action: Action, unit: Unit | None) -> None:
     if actor is None or not actor.is_authenticated or unit is None:
-        raise PermissionDenied(DENIED_MESSAGE)
+        raise PermissionDenied(gettext(DENIED_MESSAGE))
     require(actor, action, unit)
 
 
@@ -191,7 +194,7 @@ def _require_any(actor: User | None, action: Action, units: Iterable[Unit | None
         for unit in units:
             if unit is not None and has_permission(actor, action, unit):
                 return unit
-    raise PermissionDenied(DENIED_MESSAGE)
+    raise PermissionDenied(gettext(DENIED_MESSAGE))
 
 
 def _is_applicant(actor: User | None, dossier: Dossier, lookup_secret: str | None) -> bool:
@@ -580,6 +583,16 @@ def dossier_receive(
     if received_at > now + dt.timedelta(minutes=1):
         errors.setdefault("received_at", []).append(
             ValidationError("Thời điểm tiếp nhận không được ở tương lai.", code="future")
+        )
+    # Only the post office's acceptance time (postal) or the portal's submission time
+    # (online) may lie in the past; a counter receipt is stamped now, so nobody can
+    # back-date a dossier to move its appointment.
+    if channel == Channel.COUNTER and received_at < now - BACKDATE_TOLERANCE:
+        errors.setdefault("received_at", []).append(
+            ValidationError(
+                "Hồ sơ nộp trực tiếp được ghi nhận tại thời điểm tiếp nhận, không ghi lùi thời gian.",
+                code="backdated",
+            )
         )
     version = _version_in_force(procedure, received_at)
     if version is None or not getattr(procedure, "is_active", True):
@@ -1580,6 +1593,94 @@ def dossier_reassign(
         _after_commit(d, "reassigned")
         moved.append(d)
     return moved
+
+
+# --- Complaints and petitions (phản ánh, kiến nghị) about a dossier ---------------------
+
+# QĐ 766/QĐ-TTg criterion 5.2 (formula document): a PAKN is handled within 15 working days.
+PETITION_WORKING_DAYS = Decimal(15)
+
+
+@transaction.atomic
+def dossier_petition_add(
+    *,
+    actor: User | None,
+    dossier: Dossier,
+    kind: str,
+    content: str,
+    lookup_secret: str | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Record a complaint or petition about the handling of a dossier, with its deadline.
+
+    From the applicant (portal account or lookup secret) or recorded by the one-stop."""
+    d = _lock(dossier, expected_version)
+    if not _is_applicant(actor, d, lookup_secret):
+        _require_any(actor, Action.DOSSIER_RECEIVE, [d.receiving_unit])
+    if kind not in PetitionKind.values:
+        _refuse("Loại phản ánh, kiến nghị không hợp lệ.", "petition_kind", "kind")
+    if not content.strip():
+        _refuse("Vui lòng nhập nội dung phản ánh, kiến nghị.", "required", "content")
+    now = timezone.now()
+    calendar = _calendar(d.receiving_unit)
+    due = calendar.due_at(now, PETITION_WORKING_DAYS, "working_days")
+    _append_event(
+        dossier=d,
+        action="petition_received",
+        actor=actor,
+        unit=d.receiving_unit,
+        payload={
+            "set": {"petition_count": d.petition_count + 1},
+            "petition_open": {
+                "kind": kind,
+                "content": content.strip(),
+                "received_at": now,
+                "due_at": due,
+            },
+        },
+    )
+    _after_commit(d, "petition_received")
+    return d
+
+
+@transaction.atomic
+def dossier_petition_answer(
+    *,
+    actor: User,
+    dossier: Dossier,
+    no: int,
+    answer: str,
+    expected_version: int | None = None,
+) -> Dossier:
+    """The answer to complaint/petition number `no`; early / on time / late by its deadline."""
+    d = _lock(dossier, expected_version)
+    _require_any(actor, Action.DOSSIER_PROCESS, [d.receiving_unit, d.handling_unit, d.current_unit])
+    petition = d.petitions.filter(no=no).first()
+    if petition is None:
+        _refuse("Không tìm thấy phản ánh, kiến nghị này.", "not_found", "no")
+    if petition.answered_at is not None:
+        _refuse("Phản ánh, kiến nghị này đã được trả lời.", "already_answered", "no")
+    if not answer.strip():
+        _refuse("Vui lòng nhập kết quả xử lý phản ánh, kiến nghị.", "required", "answer")
+    now = timezone.now()
+    calendar = _calendar(d.receiving_unit)
+    _append_event(
+        dossier=d,
+        action="petition_answered",
+        actor=actor,
+        unit=d.receiving_unit,
+        payload={
+            "petition_set": {
+                "no": no,
+                "answered_at": now,
+                "answer": answer.strip(),
+                "answered_by_id": actor.pk,
+                "outcome": rules.step_outcome(now, petition.due_at, tz=calendar.tz).value,
+            }
+        },
+    )
+    _after_commit(d, "petition_answered")
+    return d
 
 
 # --- Batch hand-over lists -------------------------------------------------------------

@@ -219,11 +219,24 @@ def test_procedure_without_version_in_force_is_refused(world):
     _nothing_saved()
 
 
-def test_future_receipt_time_is_refused(world, clock):
+def test_future_or_backdated_counter_receipt_is_refused(world, clock):
     with pytest.raises(ValidationError) as exc:
         receive(world, received_at=clock.now + dt.timedelta(hours=2))
     assert "received_at" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        receive(world, received_at=clock.now - dt.timedelta(days=2))
+    assert "ghi lùi" in " ".join(exc.value.message_dict["received_at"])
     _nothing_saved()
+    # The post office's acceptance time two days ago is kept, and the clock runs from it.
+    d = receive(
+        world,
+        actor=world.postal_staff,
+        channel=Channel.POSTAL,
+        postal_unit=world.post,
+        received_at=clock.now - dt.timedelta(days=3),
+        components=components_for(world, source=ComponentSource.DIGITIZED),
+    )
+    assert d.received_at == clock.now - dt.timedelta(days=3)
 
 
 def test_blocked_subject_is_refused_with_the_block_reason(world):

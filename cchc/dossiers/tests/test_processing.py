@@ -530,3 +530,35 @@ def test_batch_handover_list_all_or_nothing_and_received_back(world):
     assert DossierEvent.objects.filter(action="handover_received").count() == 2
     with pytest.raises(ValidationError):
         services.handover_batch_receive(actor=world.leader, batch=batch)
+
+
+def test_petition_about_a_dossier_has_its_own_deadline(world, clock):
+    from cchc.dossiers.models import DossierPetition
+
+    d = receive(world)
+    secret = d.issued_lookup_secret
+    with pytest.raises(PermissionDenied):
+        services.dossier_petition_add(actor=None, dossier=d, kind="complaint", content="x")
+    with pytest.raises(ValidationError):
+        services.dossier_petition_add(
+            actor=None, dossier=d, kind="complaint", content=" ", lookup_secret=secret
+        )
+    services.dossier_petition_add(
+        actor=None,
+        dossier=d,
+        kind="complaint",
+        content="Cán bộ hẹn nhiều lần",
+        lookup_secret=secret,
+    )
+    p = DossierPetition.objects.get(dossier=d)
+    # 15 working days from Mon 16/11 (24/11 off): Tue 17/11 … Tue 8/12, 17:00.
+    assert p.due_at == dt.datetime(2026, 12, 8, 17, 0, tzinfo=VN)
+    assert _reload(d).petition_count == 1
+    with pytest.raises(PermissionDenied):
+        services.dossier_petition_answer(actor=world.citizen, dossier=d, no=1, answer="x")
+    clock.advance(days=2)
+    services.dossier_petition_answer(actor=world.officer, dossier=d, no=1, answer="Đã xử lý")
+    p.refresh_from_db()
+    assert p.outcome == Outcome.EARLY and p.answered_by_id == world.officer.pk
+    with pytest.raises(ValidationError):
+        services.dossier_petition_answer(actor=world.officer, dossier=d, no=1, answer="lần 2")

@@ -60,6 +60,13 @@ def _drive_everything(world, clock) -> list[Dossier]:
     )
     services.dossier_return_result(actor=world.officer, dossier=_r(a), method="post")
     services.dossier_rate(actor=world.officer, dossier=_r(a), rating="normal", comment="ổn")
+    services.dossier_petition_add(
+        actor=world.officer, dossier=_r(a), kind="complaint", content="Phải đi lại nhiều lần"
+    )
+    clock.advance(days=1)
+    services.dossier_petition_answer(
+        actor=world.officer, dossier=_r(a), no=1, answer="Đã nhắc nhở cán bộ"
+    )
     out.append(a)
 
     b = drive_to(world, receive(world), "at_department")
@@ -86,4 +93,5 @@ def test_replay_equals_stored_projection(world, clock):
         stored = state_from_db(d)
         assert replayed.fields == stored.fields, d.code
         assert replayed.steps == stored.steps, d.code
+        assert replayed.petitions == stored.petitions, d.code
         assert dossier_rebuild(dossier=d) is False
