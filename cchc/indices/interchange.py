@@ -540,6 +540,7 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.db.models import Exists, OuterRef
+    from django.utils import timezone
 
     from cchc.accounts.permissions import Action, require
     from cchc.dossiers import rules, services
@@ -557,6 +558,7 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
     from cchc.units.models import Unit
 
     tz = local_tz()
+    now = timezone.now()
 
     def aware(value: dt.datetime | None) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=tz)
@@ -627,6 +629,8 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
                         + " phí, lệ phí trong danh mục",
                     )
                 )
+        if aware(f.received_at) > now:  # type: ignore[operator]
+            errors.append(RowError(line, "received_at", "thời điểm tiếp nhận ở tương lai"))
         if f.paid_online and not f.fee_required:
             errors.append(RowError(line, "paid_online", "hồ sơ không có phí, lệ phí"))
         if f.rating and f.final_status in OPEN_FINAL_STATUSES:

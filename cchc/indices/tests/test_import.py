@@ -143,6 +143,17 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(
     rows[4]["paid_online"] = "0"
     rows[5]["received_at"] = "2020-01-01T08:00"  # before the version applies
     rows[5]["due_at"] = "2020-01-06T17:00"
+    rows.append(
+        row(
+            **{
+                **rows[0],
+                "code": "EXT-9",
+                "received_at": "2027-01-04T08:00",
+                "due_at": "2027-01-08T17:00",
+                "finished_at": "2027-01-05T08:00",
+            }
+        )
+    )
     path = tmp_path / "bad.csv"
     path.write_text(csv_text(rows), encoding="utf-8")
     events = DossierEvent.objects.count()
@@ -154,6 +165,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(
         (5, "online_eligible"),
         (6, "fee_required"),
         (7, "procedure_code"),
+        (8, "received_at"),  # in the future (the clock says 23/11/2026)
     }
     assert Dossier.objects.count() == 0 and DossierEvent.objects.count() == events
     # A second import of a good file's codes is refused as duplicates, again atomically.
