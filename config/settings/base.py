@@ -131,6 +131,8 @@ USE_THOUSAND_SEPARATOR = True
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns at start-up when it is missing
+WHITENOISE_USE_FINDERS = True  # dev and tests serve app static files without collectstatic
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
