@@ -33,6 +33,7 @@ from cchc.dossiers.models import (
     DossierStep,
     EventChainHead,
 )
+from cchc.dossiers.projection import DOSSIER_FIELDS
 from cchc.dossiers.simulation.engine import Run, SimEvent, in_time_order
 
 BATCH = 2000
@@ -60,17 +61,77 @@ def lock_head() -> EventChainHead:
     return head
 
 
+class _Table:
+    """Rows of one model inserted with `executemany`, values adapted as the ORM would.
+
+    `bulk_create` spends most of its time building model instances and preparing each
+    value through the field; here each column gets the backend's adapter once.
+    """
+
+    def __init__(self, model, columns: list[str]) -> None:
+        from django.db import models
+
+        self.model = model
+        self.names = columns
+        fields = [model._meta.get_field(c) for c in columns]
+        ops = connection.ops
+        adapters = []
+        for f in fields:
+            if isinstance(f, models.DateTimeField):
+                adapters.append(ops.adapt_datetimefield_value)
+            elif isinstance(f, models.DateField):
+                adapters.append(ops.adapt_datefield_value)
+            elif isinstance(f, models.JSONField):
+                adapters.append(lambda v, f=f: ops.adapt_json_value(v, f.encoder))
+            elif isinstance(f, models.DecimalField | models.FileField):
+                adapters.append(lambda v, f=f: f.get_db_prep_save(v, connection))
+            else:
+                adapters.append(None)
+        self.adapters = adapters
+        qn = connection.ops.quote_name
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            qn(model._meta.db_table),
+            ", ".join(qn(f.column) for f in fields),
+            ", ".join(["%s"] * len(fields)),
+        )
+        self.rows: list[tuple] = []
+
+    def add(self, values: dict) -> None:
+        self.rows.append(
+            tuple(
+                a(values[n]) if a is not None else values[n]
+                for n, a in zip(self.names, self.adapters, strict=True)
+            )
+        )
+
+    def flush(self) -> None:
+        if self.rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows)
+            self.rows = []
+
+
+_APPLICANT = ["id", "kind", "personal_id", "tax_code", "name", "date_of_birth", "address"]
+_APPLICANT += ["phone", "email", "user"]
+_STEP = ["dossier", "index", "order", "name", "unit", "assignee", "quota", "started_at"]
+_STEP += ["due_at", "finished_at", "outcome", "overrun_working_days"]
+_COMPONENT = ["dossier", "requirement", "name", "source", "copies", "file", "file_sha256"]
+_COMPONENT += ["reuse_reference", "added_by_seq"]
+_EVENT = ["chain_seq", "dossier", "seq", "actor", "unit", "created_at", "action", "payload"]
+_EVENT += ["prev_hash", "hash"]
+
+
 class Writer:
     def __init__(self, *, seed: int, batch: int = BATCH) -> None:
         self.seed = seed
         self.batch = batch
         self.applicant_base = (Applicant.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         self.dossier_base = (Dossier.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        self.applicants: list[Applicant] = []
-        self.dossiers: list[Dossier] = []
-        self.steps: list[DossierStep] = []
-        self.components: list[DossierComponent] = []
-        self.events: list[DossierEvent] = []
+        self.applicants = _Table(Applicant, _APPLICANT)
+        self.dossiers = _Table(Dossier, ["id", *DOSSIER_FIELDS])
+        self.steps = _Table(DossierStep, _STEP)
+        self.components = _Table(DossierComponent, _COMPONENT)
+        self.events = _Table(DossierEvent, _EVENT)
         self.codes: dict[tuple[str, dt.date], int] = {}
         self.stats = BulkStats()
 
@@ -86,33 +147,44 @@ class Writer:
         pk = self.dossier_id(run)
         facts = run.events[0].payload["applicant"]
         dob = facts.get("date_of_birth")
-        self.applicants.append(
-            Applicant(
-                id=run.applicant["_id"],
-                kind=facts["kind"],
-                personal_id=facts.get("personal_id", ""),
-                tax_code=facts.get("tax_code", ""),
-                name=facts["name"],
-                date_of_birth=dt.date.fromisoformat(dob) if dob else None,
-                address=facts.get("address", ""),
-                phone=facts.get("phone", ""),
-                email=facts.get("email", ""),
-            )
+        self.applicants.add(
+            {
+                "id": run.applicant["_id"],
+                "kind": facts["kind"],
+                "personal_id": facts.get("personal_id", ""),
+                "tax_code": facts.get("tax_code", ""),
+                "name": facts["name"],
+                "date_of_birth": dt.date.fromisoformat(dob) if dob else None,
+                "address": facts.get("address", ""),
+                "phone": facts.get("phone", ""),
+                "email": facts.get("email", ""),
+                "user": None,
+            }
         )
-        self.dossiers.append(Dossier(id=pk, **run.state.fields))
-        self.steps.extend(DossierStep(dossier_id=pk, **step) for step in run.state.steps)
-        self.components.extend(
-            DossierComponent(
-                dossier_id=pk,
-                requirement_id=c.requirement_id,
-                name=c.name,
-                source=c.source,
-                copies=c.copies,
-                reuse_reference=c.reuse_reference,
-                added_by_seq=c.seq,
+        self.dossiers.add({"id": pk, **run.state.fields})
+        for step in run.state.steps:
+            self.steps.add(
+                {
+                    "dossier": pk,
+                    "unit": step["unit_id"],
+                    "assignee": step["assignee_id"],
+                    **step,
+                }
             )
-            for c in run.components
-        )
+        for c in run.components:
+            self.components.add(
+                {
+                    "dossier": pk,
+                    "requirement": c.requirement_id,
+                    "name": c.name,
+                    "source": c.source,
+                    "copies": c.copies,
+                    "file": "",
+                    "file_sha256": "",
+                    "reuse_reference": c.reuse_reference,
+                    "added_by_seq": c.seq,
+                }
+            )
         day = run.received_at.astimezone(run.point.calendar.tz).date()
         number = int(run.code.rsplit("-", 1)[1])
         key = (run.agency_code, day)
@@ -120,26 +192,24 @@ class Writer:
         self.stats.dossiers += 1
         status = run.state.fields["status"]
         self.stats.statuses[status] = self.stats.statuses.get(status, 0) + 1
-        if len(self.dossiers) >= self.batch:
+        if len(self.dossiers.rows) >= self.batch:
             self.flush_rows()
 
     def flush_rows(self) -> None:
-        Applicant.objects.bulk_create(self.applicants, batch_size=self.batch)
-        Dossier.objects.bulk_create(self.dossiers, batch_size=self.batch)
-        DossierStep.objects.bulk_create(self.steps, batch_size=self.batch)
-        DossierComponent.objects.bulk_create(self.components, batch_size=self.batch)
-        self.applicants, self.dossiers, self.steps, self.components = [], [], [], []
+        for table in (self.applicants, self.dossiers, self.steps, self.components):
+            table.flush()
 
     def add_event(self, row: dict) -> None:
-        self.events.append(DossierEvent(**row))
+        self.events.add(
+            {**row, "dossier": row["dossier_id"], "actor": row["actor_id"], "unit": row["unit_id"]}
+        )
         self.stats.events += 1
-        if len(self.events) >= self.batch * 4:
+        if len(self.events.rows) >= self.batch * 4:
             self.flush_events()
 
     def flush_events(self) -> None:
         self.flush_rows()  # the dossiers these events belong to exist first
-        DossierEvent.objects.bulk_create(self.events, batch_size=self.batch)
-        self.events = []
+        self.events.flush()
 
 
 def _tap(runs: Iterator[Run], writer: Writer) -> Iterator[Run]:

@@ -294,6 +294,7 @@ class Life:
                 "note": "",
                 "advance": True,
                 "bounce": False,
+                "batch": "",
                 "set": sets,
                 "step_close": _close_step(SimpleNamespace(**step), at, self.cal),
                 "step_open": new_step,
@@ -601,11 +602,8 @@ class Life:
         quotas = [float(t.quota) for t in templates]
         weights = quotas if sum(quotas) > 0 else [1.0] * len(templates)
         shares = [w / sum(weights) for w in weights]
-        pace = (
-            profile.pace(rng)
-            * point.speed
-            * profile.unit_speed(option.handling_unit.code, self.world.seed)
-        )
+        # The dossier's own pace times its handling unit's speed (stable per unit code).
+        pace = profile.pace(rng) * profile.unit_speed(option.handling_unit.code, self.world.seed)
         fate = rng.random()
         refuse = fate < profile.REFUSAL_RATE
         withdraw = not refuse and fate < profile.REFUSAL_RATE + profile.WITHDRAWAL_RATE
@@ -749,6 +747,11 @@ def arrivals(world: World, *, count: int, cutoff: dt.datetime, rng: random.Rando
     per_point = {}
     for p in world.points:
         w = profile.day_weights(p.calendar, year, last_day)
+        # No arrivals before the first procedure version in force at this point.
+        opens = min(o.valid_from for o in p.options).astimezone(p.calendar.tz).date()
+        for i, day in enumerate(w.days):
+            if day < opens:
+                w.counter[i] = w.online[i] = 0.0
         per_point[p.unit.pk] = (w, _cumulative(w.counter), _cumulative(w.online))
     out: list[tuple[dt.datetime, int, Point, Option, str]] = []
     for i in range(count):

@@ -70,7 +70,6 @@ class Point:
     committee: Unit | None
     postal_unit: Unit | None
     options: list[Option] = field(default_factory=list)
-    speed: float = 1.0
 
 
 class Cast:
@@ -137,9 +136,10 @@ class World:
 
 
 def _territory(unit: Unit, by_id: dict[int, Unit]) -> Unit | None:
+    """The nearest territorial unit above `unit` (not `unit` itself)."""
     for pk in reversed(unit.ancestor_ids):
         u = by_id.get(pk)
-        if u is not None and u.kind in TERRITORIAL_KINDS:
+        if u is not None and u.kind in TERRITORIAL_KINDS and u.pk != unit.pk:
             return u
     return None
 
@@ -229,7 +229,6 @@ def load_world(*, year: int, seed: int, unit_codes: list[str] | None = None) -> 
                 continue
             point.options.append(option)
         if point.options:
-            point.speed = profile.unit_speed(unit.code, seed)
             world.points.append(point)
         else:
             world.skipped.append(unit.code)
