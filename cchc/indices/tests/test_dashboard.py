@@ -1,0 +1,97 @@
+"""The leader dashboard and the click-through to the dossiers that cost points."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from cchc.accounts.models import Role
+from cchc.dossiers import services
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.conftest import VN
+from cchc.dossiers.tests.factories import drive_to, grant, make_user, receive
+from cchc.indices.periods import parse_period
+from cchc.indices.selectors import index_dashboard, index_lost_dossiers
+
+NOVEMBER = parse_period("2026-11")
+
+
+@pytest.fixture
+def chairman(world):
+    user = make_user(full_name="Chủ tịch tỉnh")
+    grant(user, Role.CHAIRMAN, world.province, include_subtree=True)
+    return user
+
+
+@pytest.fixture
+def data(world, clock):
+    """Commune Quy Nhơn: one on time, one late; commune Tuy Phước: one on time."""
+    on_time = drive_to(world, receive(world), "returned")
+    late = drive_to(world, receive(world), "approved")
+    other = receive(world, actor=world.outsider, receiving_unit=world.other_commune_one_stop)
+    clock.set(dt.datetime(2026, 11, 27, 9, 0, tzinfo=VN))
+    services.dossier_refuse(actor=world.outsider, dossier=other, reason="Không đủ điều kiện")
+    clock.set(dt.datetime(2026, 12, 3, 9, 0, tzinfo=VN))
+    services.dossier_issue_result(
+        actor=world.officer, dossier=Dossier.objects.get(pk=late.pk), paper=True
+    )
+    return {"on_time": on_time, "late": late, "other": other}
+
+
+def test_dashboard_ranks_children_and_lists_lost_points(
+    world, chairman, data, django_assert_max_num_queries
+):
+    q4 = parse_period("2026-Q4")
+    with django_assert_max_num_queries(6):
+        board = index_dashboard(user=chairman, unit=world.province, period=q4)
+    assert board.result.dossiers == 3
+    on_time = board.result.criterion("DOSSIER_ON_TIME")
+    assert (on_time.numerator, on_time.denominator) == (2, 3)
+    # Tuy Phước (all on time) ranks above Quy Nhơn (one late of two).
+    ranked = [(r.unit.pk, r.result.dossiers) for r in board.ranking if r.result.dossiers]
+    assert ranked == [(world.other_commune_one_stop.parent_id, 1), (world.commune.pk, 2)]
+    assert board.ranking[0].band == "Xuất sắc"
+    assert board.ranking[-1].percent is None  # the post office: no dossiers
+    assert board.losses[0].code == "DOSSIER_ON_TIME"
+    assert [m.period.label for m in board.trend] == [f"2026-{m:02d}" for m in range(1, 13)]
+    assert board.trend[10].max > 0 and board.trend[9].max == 0
+    lost, rows = index_lost_dossiers(
+        user=chairman, unit=world.province, period=q4, criterion="DOSSIER_ON_TIME"
+    )
+    assert [r.code for r in rows] == [data["late"].code] == list(lost.lost)
+
+
+def test_permission(world, data):
+    with pytest.raises(PermissionDenied):
+        index_dashboard(user=world.specialist, unit=world.province, period=NOVEMBER)
+
+
+def test_pages(client, world, chairman, data):
+    client.force_login(chairman)
+    url = reverse("indices:dashboard")
+    page = client.get(url, {"unit": world.province.code, "period": "2026-Q4"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Chỉ số phục vụ người dân, doanh nghiệp" in html
+    assert "Xếp hạng đơn vị trực thuộc" in html
+    assert world.other_commune_one_stop.parent.name in html
+    assert "criterion=DOSSIER_ON_TIME" in html
+    lost = client.get(
+        reverse("indices:lost"),
+        {"unit": world.province.code, "period": "2026-Q4", "criterion": "DOSSIER_ON_TIME"},
+    )
+    assert lost.status_code == 200
+    assert data["late"].code in lost.content.decode()
+    assert data["on_time"].code not in lost.content.decode()
+    bad = client.get(url, {"unit": world.province.code, "period": "2026-13"})
+    assert "tháng phải từ 01 đến 12" in bad.content.decode()
+    assert client.get(url, {"unit": "KHONG-CO"}).status_code == 403
+    assert client.get(reverse("indices:lost"), {"criterion": "NOPE"}).status_code == 404
+
+
+def test_pages_need_index_view(client, world):
+    client.force_login(world.citizen)
+    assert client.get(reverse("indices:dashboard")).status_code == 403

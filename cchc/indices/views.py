@@ -1,0 +1,99 @@
+"""Leader screens of the 766 index: the dashboard and the click-through to dossiers."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from cchc.indices import selectors
+from cchc.indices.definition import BANDS, CRITERIA_BY_CODE, GROUPS_BY_CODE
+from cchc.indices.periods import FORMAT_HELP, parse_period
+
+
+def _default_period() -> str:
+    today = timezone.localdate()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _choose(request: HttpRequest):
+    """The unit (by code, among those the user may view) and the period of the request."""
+    units = selectors.index_units_for_user(user=request.user)
+    if not units:
+        raise PermissionDenied("Bạn không có quyền xem Bộ chỉ số của đơn vị nào.")
+    code = request.GET.get("unit", "").strip()
+    unit = next((u for u in units if u.code == code), None) if code else units[0]
+    if unit is None:
+        raise PermissionDenied("Bạn không có quyền xem Bộ chỉ số của đơn vị này.")
+    text = request.GET.get("period", "").strip() or _default_period()
+    error = ""
+    try:
+        period = parse_period(text)
+    except ValidationError as exc:
+        error = exc.messages[0]
+        text = _default_period()
+        period = parse_period(text)
+    return units, unit, text, period, error
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    units, unit, text, period, error = _choose(request)
+    board = selectors.index_dashboard(user=request.user, unit=unit, period=period)
+    return render(
+        request,
+        "indices/dashboard.html",
+        {
+            "units": units,
+            "unit": unit,
+            "period_text": text,
+            "period_error": error,
+            "format_help": FORMAT_HELP,
+            "board": board,
+            "groups": [
+                (
+                    GROUPS_BY_CODE[g.code],
+                    g,
+                    [c for c in board.result.criteria if c.criterion.group == g.code],
+                )
+                for g in board.result.groups
+            ],
+            "bands": BANDS,
+        },
+    )
+
+
+@login_required
+def lost(request: HttpRequest) -> HttpResponse:
+    _units, unit, text, period, error = _choose(request)
+    code = request.GET.get("criterion", "").strip()
+    if error:
+        return render(
+            request,
+            "indices/lost.html",
+            {"unit": unit, "period_text": text, "error": error},
+            status=400,
+        )
+    if code not in CRITERIA_BY_CODE:
+        return render(
+            request,
+            "indices/lost.html",
+            {"unit": unit, "period_text": text, "error": f"Không có tiêu chí “{code}”."},
+            status=404,
+        )
+    result, rows = selectors.index_lost_dossiers(
+        user=request.user, unit=unit, period=period, criterion=code
+    )
+    return render(
+        request,
+        "indices/lost.html",
+        {
+            "unit": unit,
+            "period_text": text,
+            "criterion": CRITERIA_BY_CODE[code],
+            "result": result,
+            "rows": rows,
+        },
+    )
