@@ -154,3 +154,25 @@ def test_intake_shows_only_the_fields_of_the_channel_and_applicant_kind(page, wo
     expect(page.locator("#id_applicant_personal_id")).to_be_hidden()
     page.select_option("#id_channel", "postal")
     expect(page.locator("#id_postal_unit")).to_be_visible()
+
+
+def test_batch_hand_over_list_signed_and_received_back(page, world):
+    from cchc.dossiers.tests.factories import receive
+
+    a, b = receive(world), receive(world)
+    sign_in(page, world.officer.username, PASSWORD, next_path="/dossiers/handover-batches/")
+    page.select_option("#id_to_unit", str(world.department.pk))
+    page.check(f"#batch-d-{a.pk}")
+    page.check(f"#batch-d-{b.pk}")
+    page.get_by_role("button", name="Lập phiếu và bàn giao").click()
+    code = page.locator("#batch-code").inner_text().strip()
+    expect(page.locator("table.handover")).to_contain_text(a.code)
+    page.get_by_role("link", name="Bản in để ký").click()
+    expect(page.locator("h1")).to_have_text("PHIẾU BÀN GIAO HỒ SƠ")
+    expect(page.locator("body")).to_contain_text("BÊN NHẬN")
+
+    sign_in(page, world.specialist.username, PASSWORD, next_path="/dossiers/handover-batches/")
+    page.get_by_role("link", name=code).click()
+    page.fill("#id_received_by_name", "Trần Thị Chuyên Viên")
+    page.get_by_role("button", name="Xác nhận đã nhận").click()
+    expect(page.locator("#batch-received")).to_contain_text("Trần Thị Chuyên Viên")
