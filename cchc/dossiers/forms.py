@@ -20,6 +20,7 @@ from cchc.dossiers.models import (
     ComponentSource,
     FeeStatus,
     PauseKind,
+    PetitionKind,
     Rating,
     ReturnMethod,
     SubjectKind,
@@ -472,3 +473,25 @@ class HandoverBatchForm(forms.Form):
 class HandoverReceiveForm(forms.Form):
     received_by_name = forms.CharField(label=_("Người nhận ký"), max_length=255, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class PetitionForm(VersionedForm):
+    """A complaint or petition (phản ánh, kiến nghị) about the handling of this dossier."""
+
+    kind = forms.ChoiceField(label=_("Loại"), choices=PetitionKind.choices)
+    content = forms.CharField(
+        label=_("Nội dung phản ánh, kiến nghị"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PetitionAnswerForm(VersionedForm):
+    no = forms.TypedChoiceField(label=_("Phản ánh, kiến nghị số"), coerce=int, choices=())
+    answer = forms.CharField(
+        label=_("Kết quả xử lý"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, petitions=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["no"].choices = [(p.no, f"{p.no}. {p.content[:60]}") for p in petitions]

@@ -441,6 +441,7 @@ class DossierPage:
     can: dict[str, bool]
     counts_late: bool
     bounced: bool
+    petitions: list
 
 
 def dossier_page(*, user: User, code: str) -> DossierPage:
@@ -492,6 +493,7 @@ def dossier_page(*, user: User, code: str) -> DossierPage:
         can=can,
         counts_late=dossier_counts_late(dossier),
         bounced=dossier.bounce_count >= BOUNCE_THRESHOLD,
+        petitions=list(dossier.petitions.select_related("answered_by").order_by("no")),
     )
 
 

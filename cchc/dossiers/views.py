@@ -39,6 +39,8 @@ from cchc.dossiers.forms import (
     IssueResultForm,
     NoteForm,
     PauseForm,
+    PetitionAnswerForm,
+    PetitionForm,
     QueueFilterForm,
     RateForm,
     ReasonForm,
@@ -221,6 +223,10 @@ def _earlier_steps(page: selectors.DossierPage) -> list[tuple[int, str]]:
         if row.step.order < current and row.step.finished_at is not None:
             seen.setdefault(row.step.order, row.step.name)
     return sorted(seen.items())
+
+
+def _open_petitions(page: selectors.DossierPage) -> list:
+    return [p for p in page.petitions if p.answered_at is None]
 
 
 def _v(form) -> int:
@@ -416,6 +422,36 @@ ACTIONS: dict[str, ActionSpec] = {
             ),
         ),
         ActionSpec(
+            "petition",
+            gettext_lazy("Ghi nhận phản ánh, kiến nghị"),
+            PetitionForm,
+            lambda p: p.can["receive"],
+            lambda user, d, f: services.dossier_petition_add(
+                actor=user,
+                dossier=d,
+                kind=f.cleaned_data["kind"],
+                content=f.cleaned_data["content"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
+            "petition_answer",
+            gettext_lazy("Trả lời phản ánh, kiến nghị"),
+            PetitionAnswerForm,
+            lambda p: (
+                bool(_open_petitions(p))
+                and (p.can["process"] or p.can["process_receiving"] or p.can["receive"])
+            ),
+            lambda user, d, f: services.dossier_petition_answer(
+                actor=user,
+                dossier=d,
+                no=f.cleaned_data["no"],
+                answer=f.cleaned_data["answer"],
+                expected_version=_v(f),
+            ),
+            lambda p: {"petitions": _open_petitions(p)},
+        ),
+        ActionSpec(
             "refuse",
             gettext_lazy("Từ chối giải quyết"),
             ReasonForm,
@@ -507,7 +543,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     return render(
-        request, "dossiers/detail.html", {"p": page, "d": page.dossier, "actions": _actions(page)}
+        request,
+        "dossiers/detail.html",
+        {"p": page, "d": page.dossier, "actions": _actions(page), "now": timezone.now()},
     )
 
 
@@ -547,7 +585,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     return render(
         request,
         "dossiers/detail.html",
-        {"p": page, "d": page.dossier, "actions": _actions(page, bound)},
+        {"p": page, "d": page.dossier, "actions": _actions(page, bound), "now": timezone.now()},
         status=status,
     )
 

@@ -44,6 +44,8 @@ EVENT_LABELS = {
     "fee_recorded": _("Ghi nhận phí, lệ phí"),
     "reassigned": _("Chuyển cán bộ xử lý (vắng mặt)"),
     "handover_received": _("Bên nhận xác nhận phiếu bàn giao"),
+    "petition_received": _("Tiếp nhận phản ánh, kiến nghị"),
+    "petition_answered": _("Trả lời phản ánh, kiến nghị"),
 }
 
 STATUS_CLASSES = {
@@ -112,6 +114,14 @@ def event_detail(event, units: dict, users: dict) -> list[str]:
         lines.append(str(_("Cán bộ nhận: %(user)s")) % {"user": user("to_user_id")})
     if event.action == "reassigned" and user("from_user_id"):
         lines.append(str(_("Thay cho: %(user)s")) % {"user": user("from_user_id")})
+    petition = p.get("petition_open") or {}
+    if petition.get("content"):
+        lines.append(str(petition["content"]))
+    answer = p.get("petition_set") or {}
+    if answer.get("answer"):
+        lines.append(
+            str(_("Số %(no)s: %(answer)s")) % {"no": answer.get("no"), "answer": answer["answer"]}
+        )
     if p.get("items"):
         lines.append(str(_("Nội dung bổ sung: %(items)s")) % {"items": "; ".join(p["items"])})
     if p.get("flagged"):

@@ -159,3 +159,24 @@ def test_leader_page_query_count_does_not_grow(client, world, clock, django_asse
     with django_assert_num_queries(baseline):
         response = client.get(url, params)
     assert 'id="total-overdue">6<' in text(response)
+
+
+def test_petition_recorded_and_answered(client, world):
+    d = drive_to(world, receive(world), "returned")
+    client.force_login(world.officer)
+    before = events(d)
+    r = post_action(client, d, "petition", {"kind": "complaint", "content": ""})
+    assert r.status_code == 400
+    assert "Vui lòng nhập nội dung phản ánh, kiến nghị." in text(r)
+    assert events(d) == before
+    r = post_action(client, d, "petition", {"kind": "complaint", "content": "Chờ lâu ở quầy"})
+    assert r.status_code == 302, text(r)
+    body = text(client.get(detail_url(d)))
+    assert "Chờ lâu ở quầy" in body and "Chưa trả lời" in body
+    r = post_action(client, d, "petition_answer", {"no": 1, "answer": ""})
+    assert r.status_code == 400
+    assert "Vui lòng nhập kết quả xử lý phản ánh, kiến nghị." in text(r)
+    r = post_action(client, d, "petition_answer", {"no": 1, "answer": "Đã bố trí thêm quầy"})
+    assert r.status_code == 302, text(r)
+    body = text(client.get(detail_url(d)))
+    assert "Đã bố trí thêm quầy" in body and "Chưa trả lời" not in body
