@@ -140,27 +140,27 @@ class StoreItem:
 
 
 def _documents_app_items(user: User) -> list[StoreItem]:
-    """Items of the documents app's ApplicantDocument store, when that app provides it."""
+    """Items of the documents app's store (ApplicantDocument), when that app provides it.
+
+    Its selector takes an Applicant row and matches the person or organisation by ID, so
+    any of the user's own dossiers' applicant rows stands for them."""
     try:
-        from cchc.documents.selectors import applicant_documents  # type: ignore[attr-defined]
+        from cchc.documents.selectors import applicant_documents
     except ImportError:
         return []
-    items = []
-    try:
-        docs = list(applicant_documents(applicant=user))
-    except (TypeError, ValueError):
+    last = dossiers_of_citizen(user=user).select_related("applicant").first()
+    if last is None:
         return []
-    for doc in docs:
-        items.append(
-            StoreItem(
-                reference=f"doc:{doc.pk}",
-                title=str(getattr(doc, "title", "") or getattr(doc, "name", "") or doc),
-                kind="document",
-                dossier_code=str(getattr(doc, "dossier_code", "") or ""),
-                date=getattr(doc, "created_at", None),
-            )
+    return [
+        StoreItem(
+            reference=f"doc:{doc.pk}",
+            title=str(getattr(doc, "title", "") or doc),
+            kind="document",
+            dossier_code=getattr(getattr(doc, "source_dossier", None), "code", "") or "",
+            date=getattr(doc, "issued_at", None),
         )
-    return items
+        for doc in applicant_documents(applicant=last.applicant, reusable_only=True)
+    ]
 
 
 def applicant_store(*, user: User) -> list[StoreItem]:
@@ -168,9 +168,7 @@ def applicant_store(*, user: User) -> list[StoreItem]:
     data already given is not asked again). Three queries."""
     dossiers = dossiers_of_citizen(user=user)
     items = _documents_app_items(user)
-    for d in dossiers.exclude(result_file="").only(
-        "pk", "code", "result_file", "finished_at", "received_at", "procedure_version"
-    ):
+    for d in dossiers.exclude(result_file=""):
         items.append(
             StoreItem(
                 reference=f"result:{d.code}",
