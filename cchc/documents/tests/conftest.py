@@ -26,3 +26,19 @@ def pdf_fonts(data: bytes, tmp_path) -> str:
 requires_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
 )
+
+
+@pytest.fixture(scope="session")
+def dev_pki_dir(tmp_path_factory):
+    from cchc.documents import signing
+
+    directory = tmp_path_factory.mktemp("pki") / "dev"
+    signing.dev_ca_ensure(directory)
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _signing_in_tmp(settings, dev_pki_dir):
+    # Never write test keys into the working tree's var/.
+    settings.CCHC_SIGNING = {"DEV_CA_DIR": dev_pki_dir}
+    settings.CCHC_PUBLIC_BASE_URL = "https://dvc.example.vn"
