@@ -1,0 +1,1 @@
+"""Payment providers: `base` (interface, signed redirect protocol), `sandbox` (local)."""

@@ -1,0 +1,44 @@
+"""Fixtures: the dossier world (clock + units + procedure) and integration settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cchc.dossiers.tests.conftest import Clock, clock  # noqa: F401  (fixture re-export)
+from cchc.dossiers.tests.factories import make_world, receive
+from cchc.integrations.notifications.channels import LocalSmsChannel, LocalZaloChannel
+
+
+@pytest.fixture(autouse=True)
+def _local_outboxes():
+    LocalSmsChannel.sent.clear()
+    LocalZaloChannel.sent.clear()
+    yield
+    LocalSmsChannel.sent.clear()
+    LocalZaloChannel.sent.clear()
+
+
+@pytest.fixture
+def integ(settings):
+    """CCHC_INTEGRATIONS as a mutable dict the test can change (channels to fail...)."""
+    import copy
+
+    from cchc.integrations.conf import DEFAULTS
+
+    cfg = copy.deepcopy(DEFAULTS)
+    cfg["PUBLIC_BASE_URL"] = "https://dvc.example.vn"
+    cfg["PAYMENT_PROVIDERS"]["sandbox"]["CALLBACK_TRANSPORT"] = "inprocess"
+    settings.CCHC_INTEGRATIONS = cfg
+    return cfg
+
+
+@pytest.fixture
+def world(db, clock):  # noqa: F811
+    return make_world(fee=Decimal(50000))
+
+
+@pytest.fixture
+def dossier(world):
+    return receive(world)
