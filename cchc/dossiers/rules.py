@@ -43,6 +43,7 @@ def step_outcome(finished_at: dt.datetime, due_at: dt.datetime, *, tz: dt.tzinfo
 
 def subject_key(kind: str, key: str) -> str:
     """One spelling per subject: case, spaces and diacritics do not matter."""
-    text = unicodedata.normalize("NFKD", str(key or "")).encode("ascii", "ignore").decode()
+    text = str(key or "").replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^0-9A-Za-z]+", " ", text).strip().upper()
     return f"{kind}:{re.sub(r' +', ' ', text)}"

@@ -31,7 +31,15 @@ from cchc.dossiers.models import (
 )
 from cchc.units.models import Unit
 
-QUEUE_KINDS = ("mine", "unit", "due_soon", "overdue", "waiting_supplement", "bounced")
+QUEUE_KINDS = (
+    "mine",
+    "unit",
+    "due_soon",
+    "overdue",
+    "waiting_supplement",
+    "bounced",
+    "to_return",
+)
 # A dossier sent back (return to an earlier step, or a transfer back to a unit that held
 # it) this many times is shown as bounced between units ("đùn đẩy").
 BOUNCE_THRESHOLD = 2
@@ -76,7 +84,8 @@ def due_soon_threshold(*, unit: Unit | None = None, now: dt.datetime | None = No
 def dossier_queue(
     *, user: User, kind: str, search: str | None = None, unit: Unit | None = None
 ) -> QuerySet[Dossier]:
-    """Work queues: mine, unit, due_soon, overdue, waiting_supplement, bounced.
+    """Work queues: mine, unit, due_soon, overdue, waiting_supplement, bounced, to_return
+    (results issued and waiting to be handed to the applicant).
 
     `unit` narrows "unit" (and the others) to dossiers currently held by that unit.
     `search` matches the code, the applicant's name or identity number, the procedure.
@@ -101,6 +110,8 @@ def dossier_queue(
         qs = qs.filter(status=DossierStatus.WAITING_SUPPLEMENT)
     elif kind == "bounced":
         qs = qs.filter(bounce_count__gte=BOUNCE_THRESHOLD)
+    elif kind == "to_return":
+        qs = qs.filter(status=DossierStatus.RESULT_READY)
     if unit is not None:
         qs = qs.filter(current_unit=unit)
     if search:
@@ -224,6 +235,37 @@ def dossiers_needing_attention(
         )
         for d in qs.order_by("due_at", "pk")
     ]
+
+
+def attention_recipients(*, attention: list[Attention]) -> dict[int, list[Attention]]:
+    """Who is flagged about what: each step holder, and every leader of the holding unit
+    (UNIT_LEADER there or above it with subtree), user id -> their dossiers. One query."""
+    from cchc.accounts.models import Role, RoleAssignment
+
+    unit_ids = {a.unit_id for a in attention if a.unit_id is not None}
+    units = {u.pk: u for a in attention if (u := a.dossier.current_unit) is not None}
+    today = timezone.localdate()
+    ancestor_ids = {pk for u in units.values() for pk in u.ancestor_ids} | unit_ids
+    leaders = (
+        RoleAssignment.objects.filter(role=Role.UNIT_LEADER, unit_id__in=ancestor_ids)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(user__is_active=True)
+        .values_list("user_id", "unit_id", "include_subtree")
+    )
+    leaders_of: dict[int, set[int]] = {pk: set() for pk in unit_ids}
+    for user_id, leader_unit, subtree in leaders:
+        for pk, unit in units.items():
+            if leader_unit == pk or (subtree and leader_unit in unit.ancestor_ids):
+                leaders_of[pk].add(user_id)
+    out: dict[int, list[Attention]] = {}
+    for a in attention:
+        recipients = set(leaders_of.get(a.unit_id, set()))
+        if a.holder_id is not None:
+            recipients.add(a.holder_id)
+        for user_id in recipients:
+            out.setdefault(user_id, []).append(a)
+    return out
 
 
 def step_overruns(

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.selectors import (
+    attention_recipients,
     dossier_get_for_user,
     dossier_queue,
     dossiers_needing_attention,
@@ -99,6 +100,13 @@ def test_due_soon_and_overdue(world, spread, clock):
     assert {a.dossier.code for a in flagged} == {s["at_department"].code, s["assigned"].code}
     holder = next(a for a in flagged if a.dossier.code == s["assigned"].code)
     assert holder.holder_id == world.specialist.pk and holder.overdue
+    recipients = attention_recipients(attention=flagged)
+    assert {a.dossier.code for a in recipients[world.specialist.pk]} == {s["assigned"].code}
+    assert {a.dossier.code for a in recipients[world.leader.pk]} == {
+        s["at_department"].code,
+        s["assigned"].code,
+    }
+    assert world.officer.pk not in recipients
     summary = unit_late_summary(user=world.leader, unit=world.department)
     assert summary["totals"]["overdue"] == 2
     with pytest.raises(PermissionDenied):
@@ -151,3 +159,9 @@ def test_postal_partner_sees_the_dossier_it_received(world):
     other = receive(world)
     with pytest.raises(PermissionDenied):
         dossier_get_for_user(user=world.postal_staff, code=other.code)
+
+
+def test_to_return_queue(world):
+    d = drive_to(world, receive(world), "result")
+    assert [x.code for x in dossier_queue(user=world.officer, kind="to_return")] == [d.code]
+    assert d.code not in {x.code for x in dossier_queue(user=world.officer, kind="unit")}
