@@ -15,6 +15,8 @@ from cchc.indices.definition import CRITERIA_BY_CODE, band_for
 from cchc.indices.formulas import CriterionResult, DossierFacts, IndexResult, score
 from cchc.indices.interchange import facts_from_database, read_csv
 from cchc.indices.periods import Period, parse_period
+from cchc.indices.whatif import Action as PlannedAction
+from cchc.indices.whatif import Change, Projection, project, rank_actions
 from cchc.units.models import Unit
 
 
@@ -214,3 +216,15 @@ def index_lost_dossiers(
         if f.code in lost
     ]
     return result, rows
+
+
+# --- What-if planner --------------------------------------------------------------------
+
+
+def index_whatif(
+    *, user: User, unit: Unit, period: Period, changes: list[Change]
+) -> tuple[Projection, list[PlannedAction]]:
+    """The unit's index before and after `changes`, and the actions ranked (one query)."""
+    require(user, Action.INDEX_VIEW, unit)
+    facts = list(facts_from_database(period=period, unit=unit))
+    return project(facts, period, changes), rank_actions(facts, period)

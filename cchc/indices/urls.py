@@ -6,4 +6,5 @@ app_name = "indices"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("lost/", views.lost, name="lost"),
+    path("whatif/", views.whatif, name="whatif"),
 ]

@@ -67,7 +67,7 @@ class Change:
             raise ValueError("Cần đúng một trong hai: tỷ lệ mục tiêu hoặc tỷ lệ hồ sơ khắc phục.")
         value = self.target_rate if self.target_rate is not None else self.fix_share
         if value is None or not Decimal(0) <= value <= Decimal(1):
-            raise ValueError("Tỷ lệ phải từ 0 đến 1.")
+            raise ValueError("Tỷ lệ phải từ 0% đến 100%.")
 
     def in_scope(self, f: DossierFacts) -> bool:
         return (self.unit is None or in_unit(f.unit_code, self.unit)) and (

@@ -95,3 +95,30 @@ def test_pages(client, world, chairman, data):
 def test_pages_need_index_view(client, world):
     client.force_login(world.citizen)
     assert client.get(reverse("indices:dashboard")).status_code == 403
+
+
+def test_whatif_page(client, world, chairman, data):
+    client.force_login(chairman)
+    url = reverse("indices:whatif")
+    page = client.get(
+        url,
+        {
+            "unit": world.province.code,
+            "period": "2026-Q4",
+            "criterion1": "DOSSIER_ON_TIME",
+            "mode1": "share",
+            "value1": "100",
+        },
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "1 hồ sơ được khắc phục" in html
+    # Before: on time 2/3; after: 3/3 and the satisfaction criterion follows.
+    projection = page.context["projection"]
+    assert projection.after.criterion("DOSSIER_ON_TIME").numerator == 3
+    assert projection.gain > 0
+    assert page.context["actions"][0].criterion == "DOSSIER_ON_TIME"
+    bad = client.get(url, {"criterion1": "PUBLISH_ON_TIME", "value1": "80"})
+    assert "không tính từ dữ liệu hồ sơ" in bad.content.decode()
+    bad = client.get(url, {"criterion1": "DOSSIER_ON_TIME", "value1": "tám mươi"})
+    assert "không phải là số phần trăm" in bad.content.decode()

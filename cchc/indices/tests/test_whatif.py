@@ -60,7 +60,7 @@ def test_bad_changes_are_refused():
         Change("PUBLISH_ON_TIME", target_rate=Decimal(1))
     with pytest.raises(ValueError, match="đúng một"):
         Change("DOSSIER_ON_TIME")
-    with pytest.raises(ValueError, match="từ 0 đến 1"):
+    with pytest.raises(ValueError, match="từ 0% đến 100%"):
         Change("DOSSIER_ON_TIME", fix_share=Decimal(2))
 
 
