@@ -485,6 +485,31 @@ def my_proxy(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def my_close(request: HttpRequest, code: str, what: str) -> HttpResponse:
+    """Withdraw the dossier (rút hồ sơ) or ask to stop processing (NĐ 118/2025 Art. 21)."""
+    try:
+        dossier = selectors.my_dossier_get(user=request.user, code=code)
+    except PermissionDenied:
+        raise Http404("Không tìm thấy hồ sơ.") from None
+    service = (
+        dossier_services.dossier_withdraw
+        if what == "withdraw"
+        else dossier_services.dossier_stop_request
+    )
+    try:
+        service(
+            actor=request.user,
+            dossier=dossier,
+            reason=request.POST.get("reason", "")[:2000],
+            expected_version=_int(request.POST.get("version")),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _my_dossier_error(request, code, exc)
+    return redirect("portal:my_dossier", code=code)
+
+
+@login_required
 def my_result(request: HttpRequest, code: str) -> HttpResponse:
     try:
         dossier = selectors.my_dossier_get(user=request.user, code=code)

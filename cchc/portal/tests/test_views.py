@@ -528,3 +528,27 @@ def test_counter_dossier_action_refused_politely_until_dos_links_identity(client
     assert "không có quyền" in r.content.decode()
     d.refresh_from_db()
     assert d.rating == ""
+
+
+@pytest.mark.parametrize(("name", "status"), [("my_withdraw", "withdrawn"), ("my_stop", "stopped")])
+def test_withdraw_or_stop_from_my_dossiers(client, world, name, status):
+    d = _online(world)
+    _login(client, world.citizen)
+    r = client.post(reverse(f"portal:{name}", args=[d.code]), {"reason": "", "version": d.version})
+    assert r.status_code == 400
+    assert "Vui lòng ghi lý do" in r.content.decode()
+    r = client.post(
+        reverse(f"portal:{name}", args=[d.code]),
+        {"reason": "Không còn nhu cầu", "version": d.version},
+    )
+    assert r.status_code == 302
+    d.refresh_from_db()
+    assert d.status == status
+
+
+@pytest.mark.django_db
+def test_shipped_application_forms_exist():
+    from cchc.portal.models import ApplicationForm
+
+    codes = set(ApplicationForm.objects.values_list("procedure_code", flat=True))
+    assert {"1.001193", "2.000815", "1.001612"} <= codes
