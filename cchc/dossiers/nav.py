@@ -46,7 +46,7 @@ def one_stop_officer(role_home, home):
         key="dossier_return",
         title=_("Trả kết quả"),
         text=_("Hồ sơ đã có kết quả, chờ trả cho công dân, tổ chức."),
-        url="/dossiers/?kind=unit",
+        url="/dossiers/?kind=to_return",
         order=20,
     )
 

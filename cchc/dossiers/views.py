@@ -63,6 +63,7 @@ QUEUE_TABS = [
     ("due_soon", gettext_lazy("Sắp đến hạn")),
     ("overdue", gettext_lazy("Quá hạn")),
     ("waiting_supplement", gettext_lazy("Chờ bổ sung")),
+    ("to_return", gettext_lazy("Chờ trả kết quả")),
     ("bounced", gettext_lazy("Bị chuyển trả nhiều lần")),
 ]
 PAGE_SIZE = 50

@@ -180,3 +180,15 @@ def test_petition_recorded_and_answered(client, world):
     assert r.status_code == 302, text(r)
     body = text(client.get(detail_url(d)))
     assert "Đã bố trí thêm quầy" in body and "Chưa trả lời" not in body
+
+
+def test_results_waiting_to_be_returned_and_form_links(client, world):
+    d = drive_to(world, receive(world), "result")
+    client.force_login(world.officer)
+    body = text(client.get(reverse("dossiers:queue"), {"kind": "to_return"}))
+    assert d.code in body and "Chờ trả kết quả" in body
+    body = text(client.get(detail_url(d)))
+    assert reverse("documents:form_pdf", args=[d.code, "control"]) in body
+    assert reverse("documents:form_pdf", args=[d.code, "receipt"]) in body
+    # No Mẫu 04 link for a dossier that never needed an apology.
+    assert reverse("documents:form_pdf", args=[d.code, "apology"]) not in body
