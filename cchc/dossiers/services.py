@@ -198,8 +198,16 @@ def _require_any(actor: User | None, action: Action, units: Iterable[Unit | None
 
 
 def _is_applicant(actor: User | None, dossier: Dossier, lookup_secret: str | None) -> bool:
-    if actor is not None and actor.is_authenticated and dossier.applicant.user_id == actor.pk:
-        return True
+    """The applicant acting: their linked account, an account with the same personal ID /
+    tax code (as `selectors.dossiers_of_citizen` matches), or the receipt's lookup secret."""
+    if actor is not None and actor.is_authenticated:
+        applicant = dossier.applicant
+        if applicant.user_id == actor.pk:
+            return True
+        if applicant.personal_id and actor.personal_id == applicant.personal_id:
+            return True
+        if applicant.tax_code and actor.tax_code == applicant.tax_code:
+            return True
     if lookup_secret:
         return check_password(
             rules.normalise_lookup_secret(lookup_secret), dossier.lookup_secret_hash
@@ -1380,12 +1388,31 @@ def dossier_return_result(
     dossier: Dossier,
     method: str,
     note: str = "",
+    collected_by: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Dossier:
-    """Return the result at the counter, by post or online (online may be the system)."""
+    """Return the result at the counter, by post or online (online may be the system).
+
+    `collected_by`: {"name", "personal_id", "authorisation_ref"} when an authorised person
+    collects the result for the applicant (TT 03/2025/TT-VPCP)."""
     d = _lock(dossier, expected_version)
     if method not in ReturnMethod.values:
         _refuse("Hình thức trả kết quả không hợp lệ.", "method", "method")
+    proxy: dict[str, Any] = {}
+    if collected_by:
+        from cchc.accounts.identity import validate_personal_id
+
+        name = " ".join(str(collected_by.get("name") or "").split())
+        if not name:
+            _refuse("Vui lòng nhập họ tên người nhận thay.", "required", "collected_by")
+        try:
+            pid = validate_personal_id(collected_by.get("personal_id") or "")
+        except ValidationError as exc:
+            raise ValidationError({"collected_by": exc.error_list}) from None
+        ref = str(collected_by.get("authorisation_ref") or "").strip()
+        if not ref:
+            _refuse("Vui lòng ghi văn bản ủy quyền nhận kết quả.", "required", "collected_by")
+        proxy = {"name": name, "personal_id": pid, "authorisation_ref": ref}
     if not (actor is None and method == ReturnMethod.ONLINE):
         _require_any(actor, Action.DOSSIER_RETURN_RESULT, [d.receiving_unit, d.postal_unit])
     _require_open(d, {DossierStatus.RESULT_READY})
@@ -1400,6 +1427,7 @@ def dossier_return_result(
         payload={
             "method": method,
             "note": note,
+            "collected_by": proxy or None,
             "set": {"status": DossierStatus.RETURNED, "returned_at": now, "return_method": method},
         },
     )
@@ -1681,6 +1709,66 @@ def dossier_petition_answer(
     )
     _after_commit(d, "petition_answered")
     return d
+
+
+# --- Dossiers imported from another system ----------------------------------------------
+
+
+@transaction.atomic
+def dossier_import(
+    *,
+    actor: User | None,
+    receiving_unit: Unit,
+    set_fields: dict[str, Any],
+    facts: dict[str, Any] | None = None,
+) -> Dossier:
+    """Record a dossier handled in another system (interchange file) as one `imported`
+    event, chained and projected like any other. `set_fields`: projection fields (at
+    least code, procedure_version_id, applicant_id, channel, received_at, due_at,
+    status); missing ones take their defaults. `facts`: extra payload (source row...).
+    `actor=None` is the system (a management command); a user needs DOSSIER_RECEIVE at
+    the receiving unit."""
+    if actor is not None:
+        _require(actor, Action.DOSSIER_RECEIVE, receiving_unit)
+    unknown = set(set_fields) - set(DOSSIER_FIELDS)
+    if unknown:
+        _refuse(f"Trường không hợp lệ: {', '.join(sorted(unknown))}.", "unknown_field")
+    required = {
+        "code",
+        "procedure_version_id",
+        "applicant_id",
+        "channel",
+        "received_at",
+        "due_at",
+        "status",
+    }
+    missing = required - {k for k, v in set_fields.items() if v not in (None, "")}
+    if missing:
+        _refuse(f"Thiếu dữ liệu: {', '.join(sorted(missing))}.", "required")
+    if Dossier.objects.filter(code=set_fields["code"]).exists():
+        _refuse(f"Mã hồ sơ {set_fields['code']} đã tồn tại.", "duplicate_code", "code")
+    initial = {name: model_field.get_default() for name, model_field in DOSSIER_FIELDS.items()}
+    initial.pop("version", None)
+    initial.update(
+        {
+            "receiving_unit_id": receiving_unit.pk,
+            "deemed_received_at": set_fields["received_at"],
+            "original_due_at": set_fields["due_at"],
+            "lookup_secret_hash": make_password(None),  # unusable: no receipt was issued here
+        }
+    )
+    initial.update(set_fields)
+    dossier = Dossier()
+    dossier.version = 0
+    facts = {k: v for k, v in (facts or {}).items() if k != "set"}
+    _append_event(
+        dossier=dossier,
+        action="imported",
+        actor=actor,
+        unit=receiving_unit,
+        payload={**facts, "set": initial},
+    )
+    return dossier
 
 
 # --- Batch hand-over lists -------------------------------------------------------------

@@ -562,3 +562,69 @@ def test_petition_about_a_dossier_has_its_own_deadline(world, clock):
     assert p.outcome == Outcome.EARLY and p.answered_by_id == world.officer.pk
     with pytest.raises(ValidationError):
         services.dossier_petition_answer(actor=world.officer, dossier=d, no=1, answer="lần 2")
+
+
+def test_proxy_collection_and_applicant_by_identity(world):
+    from cchc.dossiers.tests.factories import PERSONAL_ID_2
+
+    d = drive_to(world, receive(world), "result")
+    with pytest.raises(ValidationError) as exc:
+        services.dossier_return_result(
+            actor=world.officer,
+            dossier=d,
+            method="counter",
+            collected_by={"name": "Lê Văn Nhận", "personal_id": "123", "authorisation_ref": "x"},
+        )
+    assert "collected_by" in exc.value.message_dict
+    services.dossier_return_result(
+        actor=world.officer,
+        dossier=d,
+        method="counter",
+        collected_by={
+            "name": "Lê Văn Nhận",
+            "personal_id": PERSONAL_ID_2,
+            "authorisation_ref": "Giấy ủy quyền số 12/UQ",
+        },
+    )
+    ev = DossierEvent.objects.get(dossier=d, action="result_returned")
+    assert ev.payload["collected_by"]["personal_id"] == PERSONAL_ID_2
+    # The citizen's account (same personal ID as the applicant) may rate a counter dossier.
+    services.dossier_rate(actor=world.citizen, dossier=d, rating="satisfied")
+    assert _reload(d).rating == "satisfied"
+
+
+def test_import_from_another_system_is_chained_and_projected(world):
+    from cchc.dossiers.audit import audit_verify
+    from cchc.dossiers.models import Applicant
+    from cchc.dossiers.projection import projection_differences
+
+    applicant = Applicant.objects.create(kind="person", personal_id="000000000000", name="Không rõ")
+    fields = {
+        "code": "H52.50.05-250301-0007",
+        "procedure_version_id": world.version.pk,
+        "applicant_id": applicant.pk,
+        "channel": "online",
+        "received_at": dt.datetime(2025, 3, 1, 8, 0, tzinfo=VN),
+        "due_at": dt.datetime(2025, 3, 8, 17, 0, tzinfo=VN),
+        "status": "returned",
+        "finished_at": dt.datetime(2025, 3, 5, 8, 0, tzinfo=VN),
+        "outcome": "early",
+    }
+    with pytest.raises(PermissionDenied):
+        services.dossier_import(
+            actor=world.specialist, receiving_unit=world.one_stop, set_fields=fields
+        )
+    with pytest.raises(ValidationError):
+        services.dossier_import(actor=None, receiving_unit=world.one_stop, set_fields={"code": "x"})
+    d = services.dossier_import(
+        actor=None,
+        receiving_unit=world.one_stop,
+        set_fields=fields,
+        facts={"source": "interchange", "external": {"complaint": False}},
+    )
+    d = _reload(d)
+    assert d.status == "returned" and d.version == 1 and d.original_due_at == d.due_at
+    assert projection_differences(d) == []
+    assert audit_verify(projections=True).ok
+    with pytest.raises(ValidationError):
+        services.dossier_import(actor=None, receiving_unit=world.one_stop, set_fields=fields)
