@@ -32,6 +32,7 @@ def test_receipt_prints_code_applicant_due_date_and_secret(world, tmp_path):
     assert secret in flat
     assert "Quy Nhơn, ngày 16 tháng 11 năm 2026" in flat
     assert "Giấy chứng sinh" in flat
+    assert "Trang 1/1" in flat  # an A5 slip, signatures included
 
 
 def test_receipt_refuses_a_wrong_secret_and_hides_it_when_not_given(world, tmp_path):
