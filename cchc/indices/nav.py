@@ -28,3 +28,8 @@ def leader(role_home, home):
         url="indices:dashboard",
         order=20,
     )
+
+
+register_link(
+    NavLink(key="index_public", label=_("Bảng điểm phục vụ"), url="indices:public", order=45)
+)

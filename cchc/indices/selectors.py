@@ -102,6 +102,10 @@ class RankedUnit:
         p = self.result.percent
         return band_for(p) if p is not None else None
 
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return self.result.criterion("DOSSIER_ON_TIME").rate
+
 
 @dataclass(frozen=True)
 class MonthPoint:
@@ -140,20 +144,8 @@ def _month_periods(period: Period) -> list[Period]:
     return [parse_period(f"{year}-{m:02d}") for m in range(1, last_month + 1)]
 
 
-def index_dashboard(*, user: User, unit: Unit, period: Period) -> Dashboard:
-    """Everything the leader dashboard shows, in three queries.
-
-    The dossier facts of the unit's subtree are read once, for the period and the months
-    of its year; each figure then scores the rows it concerns (facts are snapshots, so a
-    subset of the rows is exactly what a narrower read would return).
-    """
-    require(user, Action.INDEX_VIEW, unit)
-    months = _month_periods(period)
-    first = min(period.first_day, months[0].first_day)
-    last = max(period.last_day, months[-1].last_day)
-    wide = Period(first, last, f"{first}..{last}")
-    facts = list(facts_from_database(period=wide, unit=unit))
-    result = score(facts, period)
+def _rank_children(unit: Unit, facts: list[DossierFacts], period: Period) -> list[RankedUnit]:
+    """The index of each child of `unit` from the subtree's facts (one query for the tree)."""
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
     ranking: list[RankedUnit] = []
     if children:
@@ -174,6 +166,24 @@ def index_dashboard(*, user: User, unit: Unit, period: Period) -> Dashboard:
                 by_child[child.pk].append(f)
         ranking = [RankedUnit(c, score(by_child[c.pk], period)) for c in children]
         ranking.sort(key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
+    return ranking
+
+
+def index_dashboard(*, user: User, unit: Unit, period: Period) -> Dashboard:
+    """Everything the leader dashboard shows, in three queries.
+
+    The dossier facts of the unit's subtree are read once, for the period and the months
+    of its year; each figure then scores the rows it concerns (facts are snapshots, so a
+    subset of the rows is exactly what a narrower read would return).
+    """
+    require(user, Action.INDEX_VIEW, unit)
+    months = _month_periods(period)
+    first = min(period.first_day, months[0].first_day)
+    last = max(period.last_day, months[-1].last_day)
+    wide = Period(first, last, f"{first}..{last}")
+    facts = list(facts_from_database(period=wide, unit=unit))
+    result = score(facts, period)
+    ranking = _rank_children(unit, facts, period)
     trend = []
     for m in months:
         r = score(facts, m)
@@ -228,3 +238,18 @@ def index_whatif(
     require(user, Action.INDEX_VIEW, unit)
     facts = list(facts_from_database(period=period, unit=unit))
     return project(facts, period, changes), rank_actions(facts, period)
+
+
+# --- Public scoreboard ------------------------------------------------------------------
+
+
+def index_public_roots() -> list[Unit]:
+    """Units a visitor may pick on the public scoreboard: the top of the tree."""
+    return list(Unit.objects.filter(parent__isnull=True, valid_to__isnull=True).order_by("code"))
+
+
+def index_public_scoreboard(*, unit: Unit, period: Period) -> list[RankedUnit]:
+    """Public (no login): each child unit's on-time rate and index. Aggregates only —
+    no dossier codes, no names of applicants (two queries)."""
+    facts = list(facts_from_database(period=period, unit=unit))
+    return _rank_children(unit, facts, period)

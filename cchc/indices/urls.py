@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("lost/", views.lost, name="lost"),
     path("whatif/", views.whatif, name="whatif"),
+    path("public/", views.public, name="public"),
 ]

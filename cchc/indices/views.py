@@ -10,10 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from cchc.indices import selectors
+from cchc.indices import exports, selectors
 from cchc.indices.definition import BANDS, CRITERIA_BY_CODE, GROUPS_BY_CODE
 from cchc.indices.periods import FORMAT_HELP, parse_period
 from cchc.indices.whatif import FIXES, Change
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=exports.XLSX)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
+    response["Content-Disposition"] = f'attachment; filename="{safe}.xlsx"'
+    return response
 
 
 def _default_period() -> str:
@@ -45,6 +52,42 @@ def _choose(request: HttpRequest):
 def dashboard(request: HttpRequest) -> HttpResponse:
     units, unit, text, period, error = _choose(request)
     board = selectors.index_dashboard(user=request.user, unit=unit, period=period)
+    if request.GET.get("format") == "xlsx":
+        content = exports.workbook(
+            [
+                ("Tiêu chí", exports.CRITERIA_HEADERS, exports.criteria_rows(board.result)),
+                (
+                    "Xếp hạng",
+                    (
+                        "Mã đơn vị",
+                        "Đơn vị",
+                        "Hồ sơ",
+                        "Điểm",
+                        "Tối đa",
+                        "Tỷ lệ điểm (%)",
+                        "Xếp loại",
+                    ),
+                    [
+                        [
+                            r.unit.code,
+                            r.unit.name,
+                            r.result.dossiers,
+                            r.result.total_score,
+                            r.result.total_max,
+                            r.percent,
+                            r.band,
+                        ]
+                        for r in board.ranking
+                    ],
+                ),
+                (
+                    "Theo tháng",
+                    ("Tháng", "Điểm", "Tối đa", "Tỷ lệ điểm (%)"),
+                    [[m.period.label, m.score, m.max, m.percent] for m in board.trend],
+                ),
+            ]
+        )
+        return _xlsx(content, f"chi-so-766-{unit.code}-{text}")
     return render(
         request,
         "indices/dashboard.html",
@@ -89,6 +132,36 @@ def lost(request: HttpRequest) -> HttpResponse:
     result, rows = selectors.index_lost_dossiers(
         user=request.user, unit=unit, period=period, criterion=code
     )
+    if request.GET.get("format") == "xlsx":
+        content = exports.workbook(
+            [
+                (
+                    code,
+                    (
+                        "Mã hồ sơ",
+                        "Mã thủ tục",
+                        "Đơn vị tiếp nhận",
+                        "Tiếp nhận",
+                        "Hẹn trả",
+                        "Kết thúc",
+                        "Trạng thái",
+                    ),
+                    [
+                        [
+                            d.code,
+                            d.procedure_code,
+                            d.unit_code,
+                            d.received_at,
+                            d.due_at,
+                            d.finished_at,
+                            d.final_status,
+                        ]
+                        for d in rows
+                    ],
+                )
+            ]
+        )
+        return _xlsx(content, f"ho-so-mat-diem-{code}-{unit.code}-{text}")
     return render(
         request,
         "indices/lost.html",
@@ -161,5 +234,68 @@ def whatif(request: HttpRequest) -> HttpResponse:
             "comparison": [(before[c.code], c) for c in projection.after.criteria],
             "actions": actions[:20],
             "criteria": [c for c in CRITERIA_BY_CODE.values() if c.code in FIXES],
+        },
+    )
+
+
+def public(request: HttpRequest) -> HttpResponse:
+    """Public scoreboard (no login): units' on-time rates and index, aggregates only."""
+    roots = selectors.index_public_roots()
+    code = request.GET.get("unit", "").strip()
+    unit = None
+    if code:
+        try:
+            unit = selectors.unit_get_by_code(code=code)
+        except ValidationError:
+            unit = None
+    unit = unit or (roots[0] if roots else None)
+    text = request.GET.get("period", "").strip() or _default_period()
+    error = ""
+    try:
+        period = parse_period(text)
+    except ValidationError as exc:
+        error, text = exc.messages[0], _default_period()
+        period = parse_period(text)
+    ranking = selectors.index_public_scoreboard(unit=unit, period=period) if unit else []
+    if request.GET.get("format") == "xlsx" and unit is not None:
+        content = exports.workbook(
+            [
+                (
+                    "Bảng điểm",
+                    (
+                        "Đơn vị",
+                        "Hồ sơ tiếp nhận",
+                        "Tỷ lệ đúng hạn (%)",
+                        "Điểm",
+                        "Tối đa",
+                        "Tỷ lệ điểm (%)",
+                        "Xếp loại",
+                    ),
+                    [
+                        [
+                            r.unit.name,
+                            r.result.dossiers,
+                            r.on_time_rate * 100 if r.on_time_rate is not None else None,
+                            r.result.total_score,
+                            r.result.total_max,
+                            r.percent,
+                            r.band,
+                        ]
+                        for r in ranking
+                    ],
+                )
+            ]
+        )
+        return _xlsx(content, f"bang-diem-{unit.code}-{text}")
+    return render(
+        request,
+        "indices/public.html",
+        {
+            "roots": roots,
+            "unit": unit,
+            "period_text": text,
+            "period_error": error,
+            "format_help": FORMAT_HELP,
+            "ranking": ranking,
         },
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -122,3 +124,32 @@ def test_whatif_page(client, world, chairman, data):
     assert "không tính từ dữ liệu hồ sơ" in bad.content.decode()
     bad = client.get(url, {"criterion1": "DOSSIER_ON_TIME", "value1": "tám mươi"})
     assert "không phải là số phần trăm" in bad.content.decode()
+
+
+def test_public_scoreboard_without_login(client, world, data):
+    page = client.get(reverse("indices:public"), {"period": "2026-Q4"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert world.commune.name in html and world.other_commune_one_stop.parent.name in html
+    # Aggregates only: no dossier code appears.
+    assert data["late"].code not in html and data["on_time"].code not in html
+    [top] = [r for r in page.context["ranking"] if r.unit.pk == world.commune.pk]
+    assert top.on_time_rate == Decimal(1) / 2
+
+
+def test_xlsx_exports(client, world, chairman, data):
+    from openpyxl import load_workbook
+
+    client.force_login(chairman)
+    params = {"unit": world.province.code, "period": "2026-Q4", "format": "xlsx"}
+    response = client.get(reverse("indices:dashboard"), params)
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == ["Tiêu chí", "Xếp hạng", "Theo tháng"]
+    rows = {r[1]: r for r in wb["Tiêu chí"].iter_rows(min_row=2, values_only=True)}
+    assert rows["DOSSIER_ON_TIME"][3:7] == (2, 3, 0.67, 13.33)
+    lost = client.get(reverse("indices:lost"), {**params, "criterion": "DOSSIER_ON_TIME"})
+    sheet = load_workbook(io.BytesIO(lost.content)).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [data["late"].code]
+    public = client.get(reverse("indices:public"), params)
+    assert load_workbook(io.BytesIO(public.content)).sheetnames == ["Bảng điểm"]
