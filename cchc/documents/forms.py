@@ -382,3 +382,44 @@ def tracking_book_xlsx(*, unit: Unit, start: dt.date, end: dt.date) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+# --- Refusals at the counter (no dossier is created) ---------------------------------------
+
+
+def intake_refusal_pdf(
+    *,
+    receiving_unit: Unit,
+    procedure,
+    applicant: dict[str, Any],
+    refusal,
+    officer=None,
+) -> bytes:
+    """Mẫu 02 (incomplete: the missing items) or Mẫu 03 (outside competence, or an intake
+    block: the reason) for a dossier refused at intake by `dossier_receive`, which saves
+    nothing: `refusal` is the `IntakeRefused` it raised, `applicant` the data entered."""
+    from types import SimpleNamespace
+
+    kind = getattr(refusal, "kind", "")
+    form = "supplement" if kind == "supplement" else "refusal"
+    now = timezone.now()
+    name = " ".join(str(applicant.get("name") or "").split()) or "…"
+    d = SimpleNamespace(
+        code="",
+        applicant=SimpleNamespace(name=name),
+        procedure_version=SimpleNamespace(procedure=procedure),
+        received_at=now,
+    )
+    reason = " ".join(str(m) for m in getattr(refusal, "messages", [str(refusal)]))
+    ctx: dict[str, Any] = {
+        "spec": FORMS[form],
+        "d": d,
+        "issuer": selectors.issuer_for(receiving_unit),
+        "date": now,
+        "officer": officer,
+        "event_unit": receiving_unit,
+        "reason": reason if form == "refusal" else "Hồ sơ chưa đầy đủ thành phần theo quy định.",
+        "items": list(getattr(refusal, "items", []) or []),
+    }
+    html = render_to_string(f"documents/forms/{FORMS[form].template}.html", ctx)
+    return html_to_pdf(html)

@@ -139,3 +139,41 @@ def test_form_queries_do_not_grow_with_history(world, clock, django_assert_max_n
     d = drive_to(world, receive(world), "approved")
     with django_assert_max_num_queries(8):
         form_render_pdf(dossier=d, form="control")
+
+
+def test_intake_refusals_print_without_a_dossier(world, tmp_path):
+    from cchc.documents.forms import intake_refusal_pdf
+    from cchc.dossiers.models import Dossier
+    from cchc.dossiers.services import IntakeRefused
+    from cchc.dossiers.tests.factories import applicant_data, components_for, make_procedure
+    from cchc.units.models import UnitKind
+
+    with pytest.raises(IntakeRefused) as exc:
+        receive(world, components=components_for(world)[:1])
+    assert exc.value.kind == "supplement"
+    pdf = intake_refusal_pdf(
+        receiving_unit=world.one_stop,
+        procedure=world.procedure,
+        applicant=applicant_data(),
+        refusal=exc.value,
+        officer=world.officer,
+    )
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert "Giấy chứng sinh" in text and "Nguyễn Thị Dân" in text
+    assert "Nguyễn Văn Một Cửa" in text
+
+    provincial = make_procedure(kinds=(UnitKind.PROVINCE,), name="Cấp giấy phép xây dựng")
+    with pytest.raises(IntakeRefused) as exc:
+        receive(world, procedure=provincial.procedure)
+    assert exc.value.kind == "outside_competence"
+    pdf = intake_refusal_pdf(
+        receiving_unit=world.one_stop,
+        procedure=provincial.procedure,
+        applicant=applicant_data(),
+        refusal=exc.value,
+    )
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text
+    assert "không thuộc thẩm quyền" in text
+    assert not Dossier.objects.exists()
