@@ -42,7 +42,9 @@ NOT_FOUND_MESSAGE = (
 # --- Units that receive a procedure online ---------------------------------------------
 
 
-def submission_units(*, version: ProcedureVersion, text: str = "", limit: int = 30) -> list[Unit]:
+def submission_units(
+    *, version: ProcedureVersion, text: str = "", limit: int = 30, only_pk: int | None = None
+) -> list[Unit]:
     """One-stop units (and, where none is defined, the territorial units themselves) that
     receive `version`. Since NĐ 118/2025/NĐ-CP Art. 4 an applicant may choose any of
     them within the province, regardless of where they live.
@@ -57,6 +59,8 @@ def submission_units(*, version: ProcedureVersion, text: str = "", limit: int = 
     if not candidates.exists():
         candidates = Unit.objects.active_on(today).filter(kind__in=kinds)
     candidates = candidates | Unit.objects.filter(pk__in=explicit)
+    if only_pk is not None:
+        candidates = candidates.filter(pk=only_pk)
     if text:
         for word in normalize_vn(text).split():
             candidates = candidates.filter(search_text__contains=word)
@@ -371,3 +375,29 @@ def petition_list_for_unit(*, user: User, unit: Unit | None = None) -> QuerySet[
 
 def petition_by_code(*, code: str) -> Petition | None:
     return Petition.objects.select_related("unit").filter(code=code).first()
+
+
+def petition_get_by_lookup(*, code: str, secret: str) -> Petition | None:
+    """The submitter's view of a petition: code + the secret shown once at submission.
+    An unknown code costs the same hash check as a wrong secret."""
+    from django.contrib.auth.hashers import check_password
+
+    petition = petition_by_code(code=str(code or "").strip())
+    if petition is None:
+        check_password(str(secret or ""), "")
+        return None
+    if not check_password(str(secret or "").strip(), petition.lookup_secret_hash):
+        return None
+    return petition
+
+
+# --- Submission unit ---------------------------------------------------------------------
+
+
+def submission_unit_get(*, version: ProcedureVersion, pk: int) -> Unit | None:
+    """The unit `pk` if it receives `version` online (same rule as `submission_units`)."""
+    unit = Unit.objects.filter(pk=pk).only("pk", "name").first()
+    if unit is None:
+        return None
+    matches = submission_units(version=version, only_pk=pk, limit=1)
+    return matches[0] if matches else None

@@ -351,3 +351,29 @@ def petition_respond(*, actor: User, petition: Petition, response: str) -> Petit
     p.responded_by = actor
     p.save(update_fields=["status", "response", "responded_at", "responded_by"])
     return p
+
+
+@transaction.atomic
+def petition_rate(*, code: str, secret: str, rating: str) -> Petition:
+    """The submitter rates the handling of an answered petition, once (QĐ 766 counts the
+    satisfaction with the handling of petitions)."""
+    from cchc.dossiers.models import Rating
+    from cchc.portal.selectors import petition_get_by_lookup
+
+    found = petition_get_by_lookup(code=code, secret=secret)
+    if found is None:
+        raise PermissionDenied("Mã phản ánh hoặc mã tra cứu không đúng.")
+    p = Petition.objects.select_for_update().get(pk=found.pk)
+    if rating not in Rating.values:
+        raise ValidationError(
+            {"rating": ValidationError("Mức đánh giá không hợp lệ.", code="rating")}
+        )
+    if p.status != PetitionStatus.ANSWERED:
+        raise ValidationError(
+            "Chỉ đánh giá sau khi phản ánh, kiến nghị đã được trả lời.", code="too_early"
+        )
+    if p.rating:
+        raise ValidationError("Phản ánh, kiến nghị này đã được đánh giá.", code="already_rated")
+    p.rating = rating
+    p.save(update_fields=["rating"])
+    return p

@@ -20,5 +20,6 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/dung/", views.my_close, {"what": "stop"}, name="my_stop"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", views.my_result, name="my_result"),
     path("phan-anh/", views.petition, name="petition"),
+    path("phan-anh/tra-cuu/", views.petition_lookup, name="petition_lookup"),
     path("phan-anh/don-vi/", views.petition_staff_list, name="petition_staff"),
 ]

@@ -130,16 +130,11 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
     if version is None or version.online_level == OnlineLevel.NONE:
         raise Http404("Thủ tục này không nộp trực tuyến.")
     unit_id = request.POST.get("don_vi") or request.GET.get("don_vi") or ""
-    unit = None
-    if unit_id.isdigit():
-        unit = next(
-            (
-                u
-                for u in selectors.submission_units(version=version, limit=10_000)
-                if u.pk == int(unit_id)
-            ),
-            None,
-        )
+    unit = (
+        selectors.submission_unit_get(version=version, pk=int(unit_id))
+        if unit_id.isdigit()
+        else None
+    )
     if unit is None:
         text = request.GET.get("q", "").strip()[:100]
         return render(
@@ -595,3 +590,32 @@ def petition_staff_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "portal/petition_staff.html", {"rows": rows, "errors": {}, "now": timezone.now()}
     )
+
+
+@require_http_methods(["GET", "POST"])
+def petition_lookup(request: HttpRequest) -> HttpResponse:
+    """The submitter reads the answer with the code + secret and rates the handling once."""
+    code = (request.POST.get("ma") or request.GET.get("ma") or "").strip()[:40]
+    context: dict[str, Any] = {"code": code, "ratings": Rating.choices, "errors": {}}
+    if request.method == "POST":
+        refusal = ratelimit.hit(scope="petition", ip=ratelimit.client_ip(request), code=code)
+        if refusal:
+            context["refusal"] = refusal
+            return render(request, "portal/petition_lookup.html", context, status=429)
+        secret = request.POST.get("s", "")[:64]
+        p = selectors.petition_get_by_lookup(code=code, secret=secret)
+        if p is None:
+            context["not_found"] = (
+                "Không tìm thấy phản ánh, kiến nghị với mã và mã tra cứu đã nhập."
+            )
+            return render(request, "portal/petition_lookup.html", context, status=404)
+        context.update({"petition": p, "secret": secret})
+        if request.POST.get("rating"):
+            try:
+                context["petition"] = services.petition_rate(
+                    code=code, secret=secret, rating=request.POST["rating"]
+                )
+            except ValidationError as exc:
+                context["errors"] = _messages(exc)
+                return render(request, "portal/petition_lookup.html", context, status=400)
+    return render(request, "portal/petition_lookup.html", context)

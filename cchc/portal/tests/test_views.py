@@ -517,17 +517,15 @@ def test_public_pages_render(client, world, name):
     assert client.get(reverse(f"portal:{name}")).status_code == 200
 
 
-def test_counter_dossier_action_refused_politely_until_dos_links_identity(client, world):
-    # Received at the counter: Applicant.user is empty, and dossier services accept the
-    # account only when it is linked (request to dos in notes/requests.md). The portal
-    # shows the refusal in Vietnamese instead of an error page, and nothing changes.
+def test_counter_dossier_of_the_same_person_can_be_rated_from_my_dossiers(client, world):
+    # Received at the counter (no linked account): the signed-in citizen with the same
+    # personal ID acts on it, as dossiers_of_citizen lists it.
     d = drive_to(world, receive(world), "returned")
     _login(client, world.citizen)
-    r = client.post(reverse("portal:my_rate", args=[d.code]), {"rating": "normal"})
-    assert r.status_code == 403
-    assert "không có quyền" in r.content.decode()
+    r = client.post(reverse("portal:my_rate", args=[d.code]), {"rating": "dissatisfied"})
+    assert r.status_code == 302
     d.refresh_from_db()
-    assert d.rating == ""
+    assert d.rating == "dissatisfied"
 
 
 @pytest.mark.parametrize(("name", "status"), [("my_withdraw", "withdrawn"), ("my_stop", "stopped")])
@@ -552,3 +550,62 @@ def test_shipped_application_forms_exist():
 
     codes = set(ApplicationForm.objects.values_list("procedure_code", flat=True))
     assert {"1.001193", "2.000815", "1.001612"} <= codes
+
+
+def test_citizen_home_links_to_the_portal(client, world):
+    _login(client, world.citizen)
+    html = client.get("/").content.decode()
+    assert reverse("portal:my_dossiers") in html
+    assert reverse("portal:catalog") in html
+
+
+def _petition(client, world):
+    r = client.post(
+        reverse("portal:petition"),
+        {
+            "unit": world.one_stop.pk,
+            "kind": "recommendation",
+            "content": "Đề nghị bố trí thêm ghế chờ tại Bộ phận Một cửa.",
+            "submitter_name": "Nguyễn Thị Dân",
+            "submitter_contact": "dan@example.vn",
+        },
+    )
+    secret = re.search(r'id="petition-secret">([^<]+)<', r.content.decode()).group(1)
+    return Petition.objects.get(), secret
+
+
+def test_petition_lookup_and_rating_once_after_answer(client, world):
+    from cchc.portal import services as portal_services
+
+    p, secret = _petition(client, world)
+    url = reverse("portal:petition_lookup")
+    assert client.post(url, {"ma": p.code, "s": "sai"}).status_code == 404
+    r = client.post(url, {"ma": p.code, "s": secret, "rating": "satisfied"})
+    assert (
+        r.status_code == 400 and "sau khi phản ánh, kiến nghị đã được trả lời" in r.content.decode()
+    )
+    portal_services.petition_respond(actor=world.officer, petition=p, response="Đã bố trí.")
+    r = client.post(url, {"ma": p.code, "s": secret})
+    assert "Đã bố trí." in r.content.decode()
+    assert client.post(url, {"ma": p.code, "s": secret, "rating": "satisfied"}).status_code == 200
+    r = client.post(url, {"ma": p.code, "s": secret, "rating": "dissatisfied"})
+    assert r.status_code == 400
+    p.refresh_from_db()
+    assert p.rating == "satisfied"
+
+
+def test_applicant_details_prefilled_from_the_previous_dossier(client, world):
+    receive(world, applicant=applicant_data(address="99 Trần Hưng Đạo", phone="0987654321"))
+    _login(client, world.citizen)
+    html = client.get(_submit_url(world, don_vi=world.one_stop.pk)).content.decode()
+    assert 'value="99 Trần Hưng Đạo"' in html
+    assert 'value="0987654321"' in html
+
+
+def test_unit_outside_the_procedure_cannot_be_chosen(client, world):
+    _login(client, world.citizen)
+    html = client.get(_submit_url(world, don_vi=world.department.pk)).content.decode()
+    assert "Bước 1: Chọn nơi tiếp nhận hồ sơ" in html
+    data = _post_data(world, don_vi=world.department.pk)
+    client.post(_submit_url(world), data)
+    assert Dossier.objects.count() == 0
