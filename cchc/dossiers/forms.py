@@ -495,3 +495,42 @@ class PetitionAnswerForm(VersionedForm):
     def __init__(self, *args: Any, petitions=(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["no"].choices = [(p.no, f"{p.no}. {p.content[:60]}") for p in petitions]
+
+
+class SubjectBlockForm(forms.Form):
+    """A block on receiving dossiers about a subject (ngăn chặn), by a department or court."""
+
+    unit = forms.ModelChoiceField(label=_("Đơn vị ban hành"), queryset=None)
+    subject_kind = forms.ChoiceField(label=_("Loại đối tượng"), choices=SubjectKind.choices)
+    subject_key = forms.CharField(
+        label=_("Mã đối tượng (số thửa, tờ bản đồ, số định danh...)"),
+        max_length=255,
+        required=False,
+    )
+    subject_label = forms.CharField(label=_("Mô tả"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    basis = forms.CharField(label=_("Căn cứ (văn bản)"), max_length=500, required=False)
+    valid_from = forms.DateField(
+        label=_("Hiệu lực từ"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")},
+    )
+    valid_to = forms.DateField(
+        label=_("Hiệu lực đến"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày không hợp lệ (dd/mm/yyyy).")},
+    )
+
+    def __init__(self, *args: Any, units, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class SubjectBlockLiftForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do gỡ bỏ"), required=False)

@@ -632,3 +632,38 @@ def handover_list(
     if to_unit is not None:
         qs = qs.filter(payload__to_unit_id=to_unit.pk)
     return list(qs.order_by("created_at", "pk"))
+
+
+def subject_block_list(*, user: User, include_lifted: bool = False) -> QuerySet:
+    """Intake blocks (ngăn chặn) of the provinces where the user works as staff: intake
+    refuses them anywhere in the province, so its officers see them with their reasons."""
+    from cchc.dossiers.models import SubjectBlock
+
+    scope = (
+        scope_filter(user, Action.DOSSIER_VIEW)
+        | scope_filter(user, Action.DOSSIER_RECEIVE)
+        | scope_filter(user, Action.DOSSIER_BLOCK_SUBJECT)
+        | scope_filter(user, Action.DOSSIER_POSTAL_RECEIVE)
+    )
+    roots = {
+        path.split("/")[1]
+        for path in Unit.objects.filter(scope).values_list("path", flat=True)
+        if path.strip("/")
+    }
+    where = Q(pk__in=[])
+    for root in roots:
+        where |= Q(issued_by_unit__path__startswith=f"/{root}/")
+    qs = SubjectBlock.objects.filter(where)
+    if not include_lifted:
+        today = timezone.localdate()
+        qs = qs.filter(lifted_at__isnull=True).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+        )
+    return qs.select_related(
+        "issued_by_unit", "created_by", "lifted_by", "source_dossier"
+    ).order_by("-created_at", "-pk")
+
+
+def subject_block_get_for_user(*, user: User, pk: int):
+    """One block for its page; SubjectBlock.DoesNotExist when the user cannot see it."""
+    return subject_block_list(user=user, include_lifted=True).get(pk=pk)

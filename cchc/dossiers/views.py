@@ -48,11 +48,13 @@ from cchc.dossiers.forms import (
     ResumeForm,
     ReturnResultForm,
     ReturnToStepForm,
+    SubjectBlockForm,
+    SubjectBlockLiftForm,
     SupplementProvidedForm,
     SupplementRequestForm,
     add_service_error,
 )
-from cchc.dossiers.models import Dossier, DossierStatus, HandoverBatch
+from cchc.dossiers.models import Dossier, DossierStatus, HandoverBatch, SubjectBlock
 from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
 
 # --- Queues ---------------------------------------------------------------------------
@@ -785,3 +787,71 @@ def handover_batch(request: HttpRequest, pk: int) -> HttpResponse:
         else "dossiers/handover_batch.html"
     )
     return render(request, template, {"batch": batch, "form": form}, status=status)
+
+
+# --- Intake blocks (ngăn chặn tiếp nhận) ---------------------------------------------------
+
+
+@login_required
+def blocks(request: HttpRequest) -> HttpResponse:
+    """Blocks on receiving dossiers about a subject: those in force, and a form for units
+    that may issue them (a department, or a court's notice recorded by it)."""
+    units = units_in_scope(request.user, Action.DOSSIER_BLOCK_SUBJECT).order_by("name")
+    status = 200
+    form = None
+    if units.exists():
+        if request.method == "POST":
+            form = SubjectBlockForm(request.POST, units=units)
+            status = 400
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.subject_block_create(
+                        actor=request.user,
+                        unit=data["unit"],
+                        subject_kind=data["subject_kind"],
+                        subject_key=data["subject_key"],
+                        subject_label=data["subject_label"],
+                        reason=data["reason"],
+                        basis=data["basis"],
+                        valid_from=data["valid_from"],
+                        valid_to=data["valid_to"],
+                    )
+                except ValidationError as exc:
+                    add_service_error(form, exc)
+                except PermissionDenied as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Đã ghi nhận ngăn chặn tiếp nhận."))
+                    return redirect("dossiers:blocks")
+        else:
+            form = SubjectBlockForm(initial={"unit": units.first().pk}, units=units)
+    elif request.method == "POST":
+        return _forbidden(request, _("Bạn không có quyền ngăn chặn tiếp nhận hồ sơ."))
+    items = selectors.subject_block_list(user=request.user)
+    return render(
+        request,
+        "dossiers/blocks.html",
+        {"form": form, "blocks": items, "lift_form": SubjectBlockLiftForm()},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def block_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        block = selectors.subject_block_get_for_user(user=request.user, pk=pk)
+    except SubjectBlock.DoesNotExist as exc:
+        raise Http404 from exc
+    form = SubjectBlockLiftForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.subject_block_lift(actor=request.user, block=block, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    else:
+        messages.success(request, _("Đã gỡ bỏ ngăn chặn."))
+    return redirect("dossiers:blocks")
