@@ -624,7 +624,8 @@ class Life:
             holder = self._holder(k)
             duration = max(total * shares[k] * pace, 0.02)
             if k == 0:
-                duration = rng.uniform(0.02, 0.6)
+                # Receipt: handed on within the day, sooner for same-day procedures.
+                duration = min(rng.uniform(0.02, 0.6), max(duration, 0.02))
             if k > 0 and template.role == Role.SPECIALIST and step_unit.pk != point.unit.pk:
                 leader = self.staff(step_unit, Role.UNIT_LEADER)
                 spent = min(duration * 0.15, 0.3)
