@@ -12,6 +12,17 @@ from cchc.integrations.notifications.channels import LocalSmsChannel, LocalZaloC
 
 
 @pytest.fixture(autouse=True)
+def _hook_registered():
+    """Our commit hook is subscribed in AppConfig.ready(); another app's test may have
+    cleared the shared list, so make sure it is there for ours."""
+    from cchc.dossiers.services import ON_COMMIT_HOOKS
+    from cchc.integrations.hooks import on_dossier_committed
+
+    if on_dossier_committed not in ON_COMMIT_HOOKS:
+        ON_COMMIT_HOOKS.append(on_dossier_committed)
+
+
+@pytest.fixture(autouse=True)
 def _local_outboxes():
     LocalSmsChannel.sent.clear()
     LocalZaloChannel.sent.clear()
