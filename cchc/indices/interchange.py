@@ -386,11 +386,21 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
       dossiers, whose `result_electronic` and `complaint` flags (which the projection has
       no place for) are read from their import event.
     """
+    from cchc.dossiers.models import Dossier
+
+    start, end = period_bounds(period)
+    qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
+    if unit is not None:
+        qs = qs.filter(receiving_unit__path__startswith=unit.path)
+    return facts_from_queryset(qs)
+
+
+def facts_from_queryset(qs: Any) -> Iterator[DossierFacts]:
+    """Facts of the dossiers of a Dossier queryset (one query; see facts_from_database)."""
     from django.db.models import Exists, OuterRef
 
     from cchc.dossiers.models import (
         ComponentSource,
-        Dossier,
         DossierComponent,
         DossierEvent,
         FeeStatus,
@@ -404,10 +414,6 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
         ComponentSource.ELECTRONIC,
         ComponentSource.CERTIFIED_COPY,
     )
-    start, end = period_bounds(period)
-    qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
-    if unit is not None:
-        qs = qs.filter(receiving_unit__path__startswith=unit.path)
     components = DossierComponent.objects.filter(dossier=OuterRef("pk"))
     imported = DossierEvent.objects.filter(dossier=OuterRef("pk"), action=IMPORT_ACTION)
     qs = qs.annotate(
@@ -482,7 +488,7 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
             reused_data=bool(reused),
             fee_required=bool(has_fee),
             paid_online=fee_status == FeeStatus.PAID_ONLINE,
-            rating=rating or None,  # type: ignore[arg-type]
+            rating=rating or None,
             complaint=bool(external_complaint),
         )
 
