@@ -162,6 +162,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Public links, signed results, portal, integrations -----------------------------
+# Absolute base of links given to applicants (receipt QR, e-mail/SMS/Zalo, verification).
+CCHC_PUBLIC_BASE_URL = env("CCHC_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+CCHC_SIGNING = {
+    "PKCS12_FILE": env("CCHC_SIGNING_PKCS12_FILE", default=""),
+    "PKCS12_PASSPHRASE": env("CCHC_SIGNING_PKCS12_PASSPHRASE", default=""),
+    "TRUST_ROOTS": env.list("CCHC_SIGNING_TRUST_ROOTS", default=[]),
+    # A locally generated test CA under var/pki signs results in dev and tests only.
+    "DEV_CA": env.bool("CCHC_SIGNING_DEV_CA", default=True),
+    "DEV_CA_DIR": VAR_DIR / "pki",
+    "FIELD_NAME": "ChuKySo",
+}
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+PORTAL_LOOKUP_ATTEMPTS = 10
+PORTAL_LOOKUP_WINDOW = 600  # seconds; per client IP and per dossier code
+# Everything not set here falls back to cchc.integrations.conf.DEFAULTS (sandbox gateway,
+# local SMS/Zalo outboxes); see docs/decisions/0006-payments-and-notifications.md.
+CCHC_INTEGRATIONS = {"PUBLIC_BASE_URL": CCHC_PUBLIC_BASE_URL}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CCHC <khong-tra-loi@cchc.local>")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

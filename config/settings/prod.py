@@ -1,11 +1,12 @@
 """Production settings: refuse to start without the secrets and hosts an operator must provide."""
 
+from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
 
-REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL")
+REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CCHC_PUBLIC_BASE_URL")
 missing = [name for name in REQUIRED if not env.str(name, default="")]
 if missing:
     raise ImproperlyConfigured(
@@ -27,3 +28,33 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Never sign results with the development test CA in production.
+CCHC_SIGNING["DEV_CA"] = env.bool("CCHC_SIGNING_DEV_CA", default=False)  # noqa: F405
+# A real payment gateway is configuration; without it the sandbox is off in production.
+_gateway = env.str("CCHC_PAYMENT_GATEWAY_URL", default="")
+CCHC_INTEGRATIONS = {
+    "PUBLIC_BASE_URL": env("CCHC_PUBLIC_BASE_URL"),
+    "PAYMENT_PROVIDER": env.str("CCHC_PAYMENT_PROVIDER", default="vnpay"),
+    "PAYMENT_PROVIDERS": (
+        {
+            "vnpay": {
+                "CLASS": env.str(
+                    "CCHC_PAYMENT_CLASS", default="cchc.integrations.payments.base.VnpayProvider"
+                ),
+                "MERCHANT_CODE": env("CCHC_PAYMENT_MERCHANT_CODE"),
+                "SECRET": env("CCHC_PAYMENT_SECRET"),
+                "GATEWAY_URL": _gateway,
+            }
+        }
+        if _gateway
+        else {}
+    ),
+    "RECEIPT_SERIES": env.str("CCHC_RECEIPT_SERIES", default="BLDT"),
+}
+if _gateway:
+    # Chromium applies form-action to the redirect after our "pay online" POST.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        SELF,
+        env("CCHC_PAYMENT_GATEWAY_ORIGIN"),
+    ]  # noqa: F405

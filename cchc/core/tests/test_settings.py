@@ -47,6 +47,7 @@ def test_prod_refuses_to_start_without_its_secrets():
     result = _import_prod({})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr and "DATABASE_URL" in result.stderr
+    assert "CCHC_PUBLIC_BASE_URL" in result.stderr
 
 
 def test_prod_refuses_a_weak_secret_key():
@@ -55,6 +56,7 @@ def test_prod_refuses_a_weak_secret_key():
             "DJANGO_SECRET_KEY": "short",
             "DJANGO_ALLOWED_HOSTS": "cchc.example.vn",
             "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+            "CCHC_PUBLIC_BASE_URL": "https://dichvucong.example.gov.vn",
         }
     )
     assert result.returncode != 0
@@ -67,6 +69,7 @@ def test_prod_starts_with_its_secrets():
             "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
             "DJANGO_ALLOWED_HOSTS": "cchc.example.vn",
             "DATABASE_URL": "sqlite:////tmp/x.sqlite3",
+            "CCHC_PUBLIC_BASE_URL": "https://dichvucong.example.gov.vn",
         }
     )
     assert result.returncode == 0, result.stderr
