@@ -41,6 +41,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "result_name",
         "online_level",
         "result_reusable",
+        "fee_collected_after_return",
         "subjects",
         "conditions",
         "legal_basis",

@@ -120,6 +120,11 @@ class ProcedureVersion(models.Model):
         "mức độ trực tuyến", max_length=16, choices=OnlineLevel.choices, default=OnlineLevel.NONE
     )
     result_reusable = models.BooleanField("kết quả được tái sử dụng", default=False)
+    fee_collected_after_return = models.BooleanField(
+        "thu phí, lệ phí sau khi trả kết quả",
+        default=False,
+        help_text="When set, the result may be returned before the fee is paid.",
+    )
     subjects = models.CharField("đối tượng thực hiện", max_length=255, blank=True)
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
     notes = models.TextField("ghi chú", blank=True)

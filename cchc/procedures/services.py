@@ -51,6 +51,7 @@ VERSION_FIELDS: tuple[str, ...] = (
     "result_name",
     "online_level",
     "result_reusable",
+    "fee_collected_after_return",
     "subjects",
     "conditions",
     "legal_basis",
@@ -298,6 +299,7 @@ def procedure_version_create(
             "result_name": "",
             "online_level": OnlineLevel.NONE,
             "result_reusable": False,
+            "fee_collected_after_return": False,
             "subjects": "",
             "conditions": "",
             "legal_basis": "",
@@ -456,6 +458,9 @@ def _parse_tables(tables: cf.Tables) -> tuple[dict[tuple[str, int], _Spec], list
             ),
             "result_reusable": p.value(
                 row, "result_reusable", rules.parse_bool, required=False, default=False
+            ),
+            "fee_collected_after_return": p.value(
+                row, "fee_collected_after_return", rules.parse_bool, required=False, default=False
             ),
             "subjects": p.text(row, "subjects", max_length=255),
             "conditions": p.text(row, "conditions"),
@@ -756,6 +761,7 @@ def catalog_rows(procedures: Iterable[Procedure] | None = None) -> dict[str, lis
                 "result_name": v.result_name,
                 "online_level": v.online_level,
                 "result_reusable": _bool(v.result_reusable),
+                "fee_collected_after_return": _bool(v.fee_collected_after_return),
                 "subjects": v.subjects,
                 "conditions": v.conditions,
                 "legal_basis": v.legal_basis,
