@@ -176,6 +176,18 @@ def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     return locked
 
 
+def _lock_all(pks: Iterable[int]) -> None:
+    """Lock several dossiers up front, in primary-key order, before appending any event:
+    the chain head is locked by the first append and held to commit, so taking a dossier
+    lock after it could deadlock with a single-dossier service holding that dossier."""
+    list(
+        Dossier.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(pks))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _require(actor: User | None, action: Action, unit: Unit | None) -> None:
     if actor is None or not actor.is_authenticated or unit is None:
         raise PermissionDenied(gettext(DENIED_MESSAGE))
@@ -1601,6 +1613,7 @@ def dossier_reassign(
         ).values_list("pk", flat=True)
     )
     moved = []
+    _lock_all(ids)
     for pk in sorted(ids):
         d = _lock(pk, None)
         if d.current_assignee_id != from_user.pk or d.current_unit_id != unit.pk:
@@ -1804,6 +1817,7 @@ def handover_batch_create(
         created_at=now,
         note=note.strip(),
     )
+    _lock_all(d.pk for d in dossiers)
     for dossier in sorted(dossiers, key=lambda d: d.pk):
         current = Dossier.objects.only("current_unit_id", "code").get(pk=dossier.pk)
         if current.current_unit_id != from_unit.pk:
@@ -1840,7 +1854,9 @@ def handover_batch_receive(
     batch.received_at = now
     batch.receive_note = note.strip()
     batch.save(update_fields=["received_by", "received_by_name", "received_at", "receive_note"])
-    for pk in batch.dossiers.order_by("pk").values_list("pk", flat=True):
+    pks = list(batch.dossiers.order_by("pk").values_list("pk", flat=True))
+    _lock_all(pks)
+    for pk in pks:
         d = _lock(pk, None)
         _append_event(
             dossier=d,

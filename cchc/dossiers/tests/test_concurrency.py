@@ -142,3 +142,43 @@ def test_concurrent_same_action_without_version_is_applied_once():
     assert d.status == DossierStatus.REFUSED
     assert DossierEvent.objects.filter(dossier=d, action="refused").count() == 1
     assert audit_verify().ok
+
+
+def test_multi_dossier_services_do_not_deadlock_with_single_ones():
+    """Reassigning many dossiers while others act on them one by one: every call ends
+    (the multi-dossier service locks all its dossiers before it touches the chain head)."""
+    world = make_world()
+    dossiers = [
+        drive_to(
+            world,
+            services.dossier_receive(
+                actor=world.officer,
+                channel="counter",
+                procedure=world.procedure,
+                receiving_unit=world.one_stop,
+                applicant=applicant_data(),
+                components=components_for(world),
+            ),
+            "assigned",
+        )
+        for _ in range(4)
+    ]
+    holders = [world.specialist, world.specialist_2]
+    for round_no in range(4):
+        src, dst = holders[round_no % 2], holders[(round_no + 1) % 2]
+
+        def act(i: int, src=src, dst=dst, round_no=round_no):
+            if i == 0:
+                return services.dossier_reassign(
+                    actor=world.leader,
+                    unit=world.department,
+                    from_user=src,
+                    to_user=dst,
+                    reason=f"vòng {round_no}",
+                )
+            target = dossiers[-i]
+            return services.dossier_note_add(actor=world.leader, dossier=target, text=f"{round_no}")
+
+        results = _run_threads(4, act)
+        assert not [r for r in results if isinstance(r, Exception)], results
+    assert audit_verify(projections=True).ok
