@@ -126,6 +126,44 @@ class LocalZaloChannel(_LocalOutbox, ZaloChannel):
         return self._deliver(self, recipient=recipient, subject=subject, body=body)
 
 
+class ZaloOAChannel(ZaloChannel):
+    """Zalo Official Account Open API (v3.0): POST JSON {"recipient": {"user_id"},
+    "message": {"text"}} with the OA's `access_token` header; the answer's `error` is 0 on
+    success. OPTIONS: `access_token` (required), `endpoint` (default: the consultation
+    message endpoint, which Zalo accepts within its interaction window; an OA with
+    transaction-message rights configures that endpoint instead), `timeout`.
+
+    Obtaining and refreshing the OA access token is operations' job (Zalo's OAuth flow).
+    """
+
+    DEFAULT_ENDPOINT = "https://openapi.zalo.me/v3.0/oa/message/cs"
+
+    def send(self, *, recipient: str, subject: str, body: str) -> str:
+        import urllib.error
+        import urllib.request
+
+        token = self.options.get("access_token")
+        if not token:
+            raise ChannelError("Zalo OA access_token is not configured.")
+        payload = json.dumps(
+            {"recipient": {"user_id": recipient}, "message": {"text": body}}, ensure_ascii=False
+        ).encode("utf-8")
+        request = urllib.request.Request(
+            self.options.get("endpoint") or self.DEFAULT_ENDPOINT,
+            data=payload,
+            method="POST",
+            headers={"Content-Type": "application/json", "access_token": token},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.options.get("timeout", 10)) as resp:
+                answer = json.loads(resp.read().decode("utf-8") or "{}")
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            raise ChannelError(f"Zalo OA: {exc}") from exc
+        if answer.get("error") not in (0, "0"):
+            raise ChannelError(f"Zalo OA error {answer.get('error')}: {answer.get('message')}")
+        return str((answer.get("data") or {}).get("message_id", ""))
+
+
 def get_channel(kind: str) -> Channel:
     cfg = conf.get("NOTIFICATION_CHANNELS")[kind]
     cls = conf.load_class(cfg["CLASS"])

@@ -20,7 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.integrations.models import SandboxStatus, SandboxTransaction
-from cchc.integrations.payments.base import HmacRedirectGateway, format_gateway_time, get_provider
+from cchc.integrations.payments.base import (
+    HmacRedirectGateway,
+    format_gateway_time,
+    get_provider,
+    parse_gateway_time,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +62,10 @@ def sandbox_check_request(params: dict[str, str]) -> dict[str, str]:
             raise ValidationError(f"Thiếu tham số {p(name)}.", code="missing")
     if params[p("TmnCode")] != provider.merchant_code:
         raise ValidationError("Mã đơn vị chấp nhận thanh toán không đúng.", code="merchant")
+    expires = parse_gateway_time(params.get(p("ExpireDate"), ""))
+    if expires is not None and expires < timezone.now():
+        # A signed request is good for its 15 minutes only (a stale link cannot be replayed).
+        raise ValidationError("Giao dịch đã hết hạn chờ thanh toán.", code="expired")
     return params
 
 

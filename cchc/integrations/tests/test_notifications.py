@@ -320,3 +320,52 @@ def test_staff_retry(integ, world, dossier, client, django_capture_on_commit_cal
     row.refresh_from_db()
     assert row.status == NotificationStatus.SENT and row.attempts == 7
     assert len(LocalSmsChannel.sent) == 1
+
+
+# --- A real channel: Zalo OA over HTTP (the network is mocked) ----------------------------
+
+
+class _FakeResponse:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def read(self) -> bytes:
+        return self.body
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def test_zalo_oa_channel_request_and_errors(monkeypatch):
+    import json
+    import urllib.request
+
+    from cchc.integrations.notifications.channels import ChannelError, ZaloOAChannel
+
+    seen = []
+
+    def fake_urlopen(request, timeout):
+        seen.append(request)
+        return _FakeResponse(b'{"error": 0, "message": "Success", "data": {"message_id": "m1"}}')
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    channel = ZaloOAChannel(access_token="tok")
+    assert channel.send(recipient="812", subject="", body="Hồ sơ X") == "m1"
+    [req] = seen
+    assert (
+        req.full_url == ZaloOAChannel.DEFAULT_ENDPOINT and req.get_header("Access_token") == "tok"
+    )
+    assert json.loads(req.data) == {"recipient": {"user_id": "812"}, "message": {"text": "Hồ sơ X"}}
+
+    monkeypatch.setattr(
+        urllib.request,
+        "urlopen",
+        lambda request, timeout: _FakeResponse(b'{"error": -213, "message": "User not follow OA"}'),
+    )
+    with pytest.raises(ChannelError, match="-213"):
+        channel.send(recipient="812", subject="", body="x")
+    with pytest.raises(ChannelError, match="access_token"):
+        ZaloOAChannel().send(recipient="812", subject="", body="x")

@@ -384,3 +384,12 @@ def test_result_returned_after_payment(integ, world, dossier):
     )
     d = Dossier.objects.get(pk=d.pk)
     assert d.status == "returned" and d.fee_status == FeeStatus.PAID_ONLINE
+
+
+def test_sandbox_refuses_an_expired_request(integ, dossier, client, clock):
+    _, params = _start(dossier)
+    clock.advance(minutes=16)
+    response = client.get("/integrations/sandbox-pay/", params)
+    assert response.status_code == 400 and "hết hạn" in response.content.decode()
+    response = client.post("/integrations/sandbox-pay/", {**params, "decision": "approve"})
+    assert response.status_code == 400 and not SandboxTransaction.objects.exists()
