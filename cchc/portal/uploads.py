@@ -10,6 +10,7 @@ file leaves no trace.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 import uuid
@@ -61,15 +62,25 @@ def sanitise_name(name: str) -> str:
 
 
 def _looks_complete(data: bytes, content_type: str) -> bool:
-    # A truncated or fake file (only a magic number) is refused: PDF ends with %%EOF
-    # (possibly followed by whitespace), JPEG with FF D9, PNG with the IEND chunk.
+    """Reject truncated or fake files (a magic number followed by anything).
+
+    PDF: "%%EOF" within the last 1024 bytes (ISO 32000-1 §7.5.5; readers look there).
+    JPEG/PNG: Pillow parses the structure without decoding the pixels (`verify()`); phone
+    cameras append data after a JPEG's end marker, which Pillow accepts, and so do we.
+    """
     if content_type == "application/pdf":
         return b"%%EOF" in data[-1024:]
-    if content_type == "image/jpeg":
-        return data.rstrip(b"\x00").endswith(b"\xff\xd9")
-    if content_type == "image/png":
-        return b"IEND" in data[-12:]
-    return False
+    from PIL import Image, UnidentifiedImageError
+
+    expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[content_type]
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != expected:
+                return False
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    return True
 
 
 def check_upload(upload, *, field: str = "file", max_bytes: int | None = None) -> CheckedUpload:

@@ -65,3 +65,16 @@ def test_empty_file_refused():
 )
 def test_client_names_are_sanitised(raw, clean):
     assert sanitise_name(raw) == clean
+
+
+@pytest.mark.parametrize("data", [JPEG[:40], PNG[:30], b"\xff\xd8\xff\xe0" + b"\x00" * 64])
+def test_truncated_or_fake_images_are_refused(data):
+    with pytest.raises(ValidationError) as exc:
+        check_upload(SimpleUploadedFile("anh.jpg", data))
+    assert exc.value.error_dict["file"][0].code == "malformed"
+    assert "bị hỏng" in exc.value.message_dict["file"][0]
+
+
+def test_jpeg_with_trailing_camera_data_is_accepted():
+    checked = check_upload(SimpleUploadedFile("IMG_0001.JPG", JPEG + b"MotionPhoto" * 10))
+    assert checked.content_type == "image/jpeg"
