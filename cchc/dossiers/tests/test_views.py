@@ -178,15 +178,45 @@ def _queue_queries(client, kind: str) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("kind", ["mine", "unit", "overdue"])
-def test_queue_query_count_does_not_grow(client, world, django_assert_num_queries, kind):
-    receive(world)
-    client.force_login(world.officer)
+def _dossier_in_queue(world, kind: str) -> Dossier:
+    if kind == "to_return":
+        return drive_to(world, receive(world), "result")
+    d = drive_to(world, receive(world), "assigned")
+    if kind == "waiting_supplement":
+        services.dossier_request_supplement(
+            actor=world.specialist,
+            dossier=d,
+            items=["Bản sao"],
+            reason="Thiếu",
+            expected_version=d.version,
+        )
+    return d
+
+
+QUEUE_USERS = {
+    "mine": "specialist",
+    "unit": "specialist",
+    "overdue": "specialist",
+    "waiting_supplement": "officer",
+    "to_return": "officer",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(QUEUE_USERS))
+def test_queue_query_count_does_not_grow(client, world, clock, django_assert_num_queries, kind):
+    start = clock.now
+    later = start + dt.timedelta(days=12)  # every dossier overdue by then
+    _dossier_in_queue(world, kind)
+    client.force_login(getattr(world, QUEUE_USERS[kind]))
+    clock.set(later)
     baseline = _queue_queries(client, kind)
+    clock.set(start)
     for _ in range(6):
-        receive(world)
+        _dossier_in_queue(world, kind)
+    clock.set(later)
     with django_assert_num_queries(baseline):
-        client.get(reverse("dossiers:queue"), {"kind": kind})
+        response = client.get(reverse("dossiers:queue"), {"kind": kind})
+    assert "7 hồ sơ" in text(response)
 
 
 # --- Dossier page ----------------------------------------------------------------------
