@@ -131,7 +131,10 @@ def _code_start(agency_codes: dict[int, str], year: int) -> dict[tuple[str, dt.d
     return {(a, d): n for a, d, n in rows}
 
 
-def simulate_runs(world: World, drawn: list, cutoff: dt.datetime, *, applicant_extra=None):
+def simulate_runs(
+    world: World, drawn: list, cutoff: dt.datetime, *, applicant_extra=None, workers: int = 1
+):
+    """The runs (lazily, in arrival order) of the drawn arrivals."""
     codes = _agency_codes(world)
     return lives(
         world,
@@ -140,6 +143,7 @@ def simulate_runs(world: World, drawn: list, cutoff: dt.datetime, *, applicant_e
         code_start=_code_start(codes, world.year),
         agency_codes=codes,
         applicant_extra=applicant_extra,
+        workers=workers,
     )
 
 
@@ -151,8 +155,16 @@ def simulate(
     bulk: bool = False,
     unit_codes: list[str] | None = None,
     now: dt.datetime | None = None,
+    workers: int = 1,
 ) -> SimulationReport:
-    """Simulate `dossiers` dossiers of `year` (up to now) and write them; see module doc."""
+    """Simulate `dossiers` dossiers of `year` (up to now) and write them; see module doc.
+
+    `workers` > 1 (bulk path only) computes the dossiers' lives in that many processes.
+    """
+    if workers < 1 or workers > 64:
+        _refuse("Số tiến trình (--workers) phải từ 1 đến 64.", "workers")
+    if workers > 1 and not bulk:
+        _refuse("Chỉ dùng nhiều tiến trình (--workers) với --bulk.", "workers")
     started = time.perf_counter()
     world, drawn, cutoff = prepare(
         dossiers=dossiers, seed=seed, year=year, bulk=bulk, unit_codes=unit_codes, now=now
@@ -172,7 +184,8 @@ def simulate(
     if bulk:
         writer = bulk_path.Writer(seed=seed)
         stats = bulk_path.write(
-            simulate_runs(world, drawn, cutoff, applicant_extra=writer.prepare), writer=writer
+            simulate_runs(world, drawn, cutoff, applicant_extra=writer.prepare, workers=workers),
+            writer=writer,
         )
         report.events, report.statuses = stats.events, stats.statuses
     else:

@@ -564,6 +564,7 @@ class Life:
             payload={
                 "method": method,
                 "note": "",
+                "collected_by": None,
                 "set": {
                     "status": DossierStatus.RETURNED,
                     "returned_at": at,
@@ -853,6 +854,52 @@ def components_for(
     ]
 
 
+def dossier_codes(
+    arrivals_: list[Arrival],
+    *,
+    code_start: dict[tuple[str, dt.date], int],
+    agency_codes: dict[int, str],
+) -> list[tuple[str, str]]:
+    """(agency e-ID, dossier code) of each arrival, numbered per agency and day in
+    arrival order as intake numbers them, after the numbers already issued."""
+    numbers = dict(code_start)
+    out = []
+    for arrival in arrivals_:
+        agency = agency_codes[arrival.point.unit.pk]
+        day = arrival.at.astimezone(arrival.point.calendar.tz).date()
+        numbers[(agency, day)] = numbers.get((agency, day), 0) + 1
+        out.append((agency, rules.format_dossier_code(agency, day, numbers[(agency, day)])))
+    return out
+
+
+def live_one(
+    world: World,
+    arrival: Arrival,
+    agency: str,
+    code: str,
+    *,
+    cutoff: dt.datetime,
+    applicant_extra=None,
+) -> Run:
+    """One dossier's life. Its randomness depends only on (seed, arrival ordinal)."""
+    rng = random.Random(f"{world.seed}:{arrival.ordinal}")
+    run = Run(
+        ordinal=arrival.ordinal,
+        point=arrival.point,
+        option=arrival.option,
+        channel=arrival.channel,
+        received_at=arrival.at,
+        agency_code=agency,
+        code=code,
+        applicant=applicant_for(rng, arrival.option, arrival.channel),
+    )
+    if applicant_extra is not None:
+        applicant_extra(run)
+    life = Life(run, world, rng, cutoff)
+    life.live(components_for(rng, arrival.option, arrival.channel, code))
+    return run
+
+
 def lives(
     world: World,
     arrivals_: list[Arrival],
@@ -861,32 +908,63 @@ def lives(
     code_start: dict[tuple[str, dt.date], int],
     agency_codes: dict[int, str],
     applicant_extra=None,
+    workers: int = 1,
 ) -> Iterator[Run]:
-    """Simulate each arrival's life, in arrival order (codes numbered as intake does)."""
-    numbers = dict(code_start)
-    for arrival in arrivals_:
-        point = arrival.point
-        agency = agency_codes[point.unit.pk]
-        day = arrival.at.astimezone(point.calendar.tz).date()
-        numbers[(agency, day)] = numbers.get((agency, day), 0) + 1
-        code = rules.format_dossier_code(agency, day, numbers[(agency, day)])
-        rng = random.Random(f"{world.seed}:{arrival.ordinal}")
-        applicant = applicant_for(rng, arrival.option, arrival.channel)
-        run = Run(
-            ordinal=arrival.ordinal,
-            point=point,
-            option=arrival.option,
-            channel=arrival.channel,
-            received_at=arrival.at,
-            agency_code=agency,
-            code=code,
-            applicant=applicant,
-        )
-        if applicant_extra is not None:
-            applicant_extra(run)
-        life = Life(run, world, rng, cutoff)
-        life.live(components_for(rng, arrival.option, arrival.channel, code))
-        yield run
+    """Simulate each arrival's life, yielded in arrival order.
+
+    With `workers` > 1 the lives are computed in forked processes (the engine is pure
+    and each life has its own random stream, so the result is the same); the runs then
+    carry no `acts` (the bulk path does not need them).
+    """
+    codes = dossier_codes(arrivals_, code_start=code_start, agency_codes=agency_codes)
+    if workers <= 1:
+        for arrival, (agency, code) in zip(arrivals_, codes, strict=True):
+            yield live_one(
+                world, arrival, agency, code, cutoff=cutoff, applicant_extra=applicant_extra
+            )
+        return
+    yield from _parallel_lives(world, arrivals_, codes, cutoff, applicant_extra, workers)
+
+
+_FORKED: dict[str, Any] = {}
+CHUNK = 250
+
+
+def _live_chunk(bounds: tuple[int, int]) -> list[tuple]:
+    world, arrivals_, codes, cutoff, extra = _FORKED["args"]
+    out = []
+    for i in range(*bounds):
+        run = live_one(world, arrivals_[i], *codes[i], cutoff=cutoff, applicant_extra=extra)
+        out.append((i, run.applicant, run.events, run.components, run.state))
+    return out
+
+
+def _parallel_lives(world, arrivals_, codes, cutoff, applicant_extra, workers) -> Iterator[Run]:
+    import multiprocessing
+
+    # Fork: the children inherit the loaded world and never touch the database.
+    _FORKED["args"] = (world, arrivals_, codes, cutoff, applicant_extra)
+    bounds = [(i, min(i + CHUNK, len(arrivals_))) for i in range(0, len(arrivals_), CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk in pool.imap(_live_chunk, bounds):
+                for i, applicant, events, components, state in chunk:
+                    arrival = arrivals_[i]
+                    yield Run(
+                        ordinal=arrival.ordinal,
+                        point=arrival.point,
+                        option=arrival.option,
+                        channel=arrival.channel,
+                        received_at=arrival.at,
+                        agency_code=codes[i][0],
+                        code=codes[i][1],
+                        applicant=applicant,
+                        events=events,
+                        components=components,
+                        state=state,
+                    )
+    finally:
+        _FORKED.clear()
 
 
 def in_time_order(runs: Iterator[Run]) -> Iterator[tuple[Run, SimEvent]]:

@@ -27,6 +27,14 @@ def world(db):
     # Offered online, so the year has online submissions too.
     w.version.online_level = "full"
     w.version.save(update_fields=["online_level"])
+    # A unit's speed is drawn from its code: fixed codes, whatever ran before.
+    for unit, code in (
+        (w.one_stop, "SIM-MC"),
+        (w.department, "SIM-VHXH"),
+        (w.other_department, "SIM-KT"),
+    ):
+        unit.code = code
+        unit.save(update_fields=["code"])
     return w
 
 
@@ -84,9 +92,10 @@ def test_services_path_writes_what_the_engine_predicts_and_verifies(world):
     _assert_verified()
 
 
-def test_bulk_path_writes_what_the_engine_predicts_and_verifies(world):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_bulk_path_writes_what_the_engine_predicts_and_verifies(world, workers):
     predicted = _predicted(120, seed=11)
-    report = simulate(dossiers=120, seed=11, year=2026, bulk=True, now=NOW)
+    report = simulate(dossiers=120, seed=11, year=2026, bulk=True, now=NOW, workers=workers)
 
     assert report.path == "bulk"
     assert Dossier.objects.count() == 120
@@ -166,6 +175,7 @@ def test_a_year_looks_like_a_year(world):
         ({"dossiers": 50_000, "year": 2026}, "--bulk"),
         ({"dossiers": 5, "year": 2026, "units": ["KHONG-CO"]}, "KHONG-CO"),
         ({"dossiers": 5, "year": 2020}, "Không có thủ tục"),
+        ({"dossiers": 5, "year": 2026, "workers": 2}, "--bulk"),
     ],
 )
 def test_command_refuses_bad_arguments(world, options, message):

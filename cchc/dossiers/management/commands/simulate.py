@@ -25,6 +25,12 @@ class Command(BaseCommand):
             help="ghi hàng loạt (cùng sự kiện và dữ liệu hiện hành), cho số lượng lớn",
         )
         parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="số tiến trình tính hồ sơ song song (chỉ với --bulk)",
+        )
+        parser.add_argument(
             "--unit",
             action="append",
             dest="units",
@@ -40,6 +46,7 @@ class Command(BaseCommand):
                 year=options["year"],
                 bulk=options["bulk"],
                 unit_codes=options["units"] or None,
+                workers=options["workers"],
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
