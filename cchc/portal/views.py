@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
@@ -277,6 +277,11 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
             "lookup_url": lookup_url,
             "rate_url": rate_url,
             "qr": _qr(lookup_url),
+            "optin_url": (
+                f"{_integration_url('optin', dossier.code)}?s={secret}"
+                if secret and _integration_url("optin", dossier.code)
+                else ""
+            ),
         },
     )
 
@@ -346,13 +351,21 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
 # --- My dossiers -----------------------------------------------------------------------------
 
 
-def _payment_link(dossier) -> str | None:
-    """Seam to the payments engineer: cchc.integrations.payments.payment_link(dossier=...)
-    returns the URL that starts an online payment, or None; without it, pay at the counter."""
+def _integration_url(name: str, code: str) -> str | None:
+    """A page of cchc.integrations (payments, notification opt-in) if it is installed."""
     try:
-        from cchc.integrations.payments import payment_link  # type: ignore[import-not-found]
-    except ImportError:
+        return reverse(f"integrations:{name}", args=[code])
+    except NoReverseMatch:
         return None
+
+
+def _payment_link(dossier) -> str | None:
+    """Seam to the payments app: `cchc.integrations.payments.payment_link(dossier=...)` if
+    it exists, else its payment page; without either, the page says pay at the counter."""
+    try:
+        from cchc.integrations.payments import payment_link  # type: ignore[attr-defined]
+    except ImportError:
+        return _integration_url("payment", dossier.code)
     return payment_link(dossier=dossier)
 
 

@@ -189,6 +189,8 @@ def test_online_submission_then_receipt_shows_secret_once(client, world):
     html = client.get(r["Location"]).content.decode()
     secret = re.search(r'id="lookup-secret">([A-Z0-9]+)<', html).group(1)
     assert f"?ma={d.code}" in html
+    assert f"/integrations/nhan-thong-bao/{d.code}/?s={secret}" in html  # opt-in link
+    assert "<svg" in html  # QR of the lookup link
     assert dossier_services._is_applicant(None, d, secret)
     # Shown once.
     assert "lookup-secret" not in client.get(r["Location"]).content.decode()
@@ -452,14 +454,18 @@ def test_rate_and_download_result_from_my_dossiers(client, world):
     assert d.rating == "normal"
 
 
-def test_unpaid_fee_shows_counter_payment_without_integrations(client, world):
-    from cchc.dossiers.models import Dossier as D
+def test_unpaid_fee_links_to_payment_or_says_pay_at_the_counter(client, world, monkeypatch):
+    from cchc.portal import views
 
-    d = receive(world)
-    D.objects.filter(pk=d.pk).update(fee_status="unpaid", fee_amount=50000)
+    d = _online(world)
+    Dossier.objects.filter(pk=d.pk).update(fee_status="unpaid", fee_amount=50000)
     _login(client, world.citizen)
     html = client.get(reverse("portal:my_dossier", args=[d.code])).content.decode()
     assert "50.000 đ" in html
+    assert f"/integrations/thanh-toan/{d.code}/" in html
+    # Without the payments app, the page says where to pay.
+    monkeypatch.setattr(views, "_payment_link", lambda dossier: None)
+    html = client.get(reverse("portal:my_dossier", args=[d.code])).content.decode()
     assert "Thanh toán tại quầy" in html
 
 
