@@ -243,7 +243,12 @@ def _open_step(dossier: Dossier) -> DossierStep | None:
     )
 
 
-def _close_step(step: DossierStep, now: dt.datetime, calendar) -> dict[str, Any]:
+def _close_step(
+    step: DossierStep, now: dt.datetime, calendar, *, judged: bool = True
+) -> dict[str, Any]:
+    """Close a step pass; a legal-pause step (time that does not count) is not judged."""
+    if not judged:
+        return {"finished_at": now, "outcome": "", "overrun_working_days": Decimal("0.00")}
     outcome = rules.step_outcome(now, step.due_at, tz=calendar.tz)
     overrun = Decimal(0)
     if outcome == Outcome.LATE:
@@ -818,6 +823,13 @@ def _check_assignee(user: User | None, unit: Unit) -> None:
         )
 
 
+def _legal_pause_kind(template: ProcessStep) -> str:
+    name = template.name.lower()
+    if "nghĩa vụ tài chính" in name or "thuế" in name:
+        return PauseKind.FINANCIAL_OBLIGATION
+    return PauseKind.OTHER_LEGAL
+
+
 def _next_template(dossier: Dossier) -> ProcessStep | None:
     return (
         ProcessStep.objects.filter(
@@ -872,17 +884,36 @@ def dossier_handover(
     expected_version: int | None = None,
     advance_step: bool = True,
     batch_code: str = "",
+    receipt: str = "",
 ) -> Dossier:
     """Finish the current step and hand the dossier to the next step's unit (Mẫu 05 line).
 
     `advance_step=False` transfers the same step to another unit (e.g. the wrong
     department received it); a transfer back to a unit that held the dossier before
     counts as a bounce.
+
+    Steps marked `is_legal_pause` (e.g. the tax authority determining the financial
+    obligations of a land procedure, then the applicant paying them) stop the dossier's
+    clock: handing over into the first such step pauses it, handing over out of the last
+    resumes it, moving the due time by the paused working days. Leaving a financial-
+    obligation pause needs the paid `receipt`; `dossier_pause_notice` records the tax
+    notice to print for the applicant meanwhile.
     """
     d = _lock(dossier, expected_version)
-    _require_open(d, {DossierStatus.PROCESSING, DossierStatus.APPROVED})
-    _require(actor, Action.DOSSIER_PROCESS, d.current_unit)
     step = _open_step(d)
+    current_template = (
+        ProcessStep.objects.filter(version_id=d.procedure_version_id, order=step.order).first()
+        if step is not None
+        else None
+    )
+    in_step_pause = (
+        d.status == DossierStatus.PAUSED
+        and current_template is not None
+        and current_template.is_legal_pause
+    )
+    if not in_step_pause:
+        _require_open(d, {DossierStatus.PROCESSING, DossierStatus.APPROVED})
+    _require(actor, Action.DOSSIER_PROCESS, d.current_unit)
     if step is None:
         _refuse("Hồ sơ không có bước đang xử lý.", "no_open_step")
     if advance_step:
@@ -908,6 +939,34 @@ def dossier_handover(
         bounce = DossierStep.objects.filter(dossier=d, unit=unit).exists()
         if bounce:
             sets["bounce_count"] = d.bounce_count + 1
+    pause_facts: dict[str, Any] = {}
+    if template.is_legal_pause and d.status != DossierStatus.PAUSED:
+        kind = _legal_pause_kind(template)
+        basis = f"Bước “{template.name}” (không tính vào thời hạn giải quyết)"
+        sets.update({"status": DossierStatus.PAUSED, "pause_kind": kind, "paused_since": now})
+        pause_facts = {"pause": {"kind": kind, "basis": basis}}
+    elif not template.is_legal_pause and d.status == DossierStatus.PAUSED:
+        if d.pause_kind == PauseKind.FINANCIAL_OBLIGATION and not receipt.strip():
+            _refuse(
+                "Vui lòng ghi số chứng từ (biên lai) đã nộp nghĩa vụ tài chính.",
+                "required",
+                "receipt",
+            )
+        resumed = _resume_payload(d, {})
+        resumed["set"].pop("current_step_due_at", None)
+        resumed["set"]["status"] = (
+            DossierStatus.APPROVED if d.approved_at else DossierStatus.PROCESSING
+        )
+        sets.update(resumed["set"])
+        pause_facts = {
+            "resume": {
+                "kind": d.pause_kind,
+                "receipt": receipt.strip(),
+                "paused_from": d.paused_since,
+                "paused_working_days": resumed["paused_working_days"],
+            }
+        }
+    judged = current_template is None or not current_template.is_legal_pause
     _append_event(
         dossier=d,
         action="handed_over",
@@ -921,8 +980,9 @@ def dossier_handover(
             "advance": advance_step,
             "bounce": bounce,
             "batch": batch_code,
+            **pause_facts,
             "set": sets,
-            "step_close": _close_step(step, now, calendar),
+            "step_close": _close_step(step, now, calendar, judged=judged),
             "step_open": new_step,
         },
     )
@@ -1250,6 +1310,28 @@ def dossier_resume(
     payload = _resume_payload(d, {"receipt": receipt.strip(), "note": note, "kind": d.pause_kind})
     _append_event(dossier=d, action="resumed", actor=actor, unit=d.current_unit, payload=payload)
     _after_commit(d, "resumed")
+    return d
+
+
+@transaction.atomic
+def dossier_pause_notice(
+    *, actor: User, dossier: Dossier, notice: str, expected_version: int | None = None
+) -> Dossier:
+    """Record, while paused, the notice that starts the applicant's part (e.g. the tax
+    authority's notice of financial obligations, printed for the applicant)."""
+    d = _lock(dossier, expected_version)
+    _require_open(d, {DossierStatus.PAUSED})
+    _require_any(actor, Action.DOSSIER_PROCESS, [d.current_unit, d.handling_unit, d.receiving_unit])
+    if not notice.strip():
+        _refuse("Vui lòng ghi số, ngày và nội dung thông báo.", "required", "notice")
+    _append_event(
+        dossier=d,
+        action="pause_notice_recorded",
+        actor=actor,
+        unit=d.current_unit,
+        payload={"kind": d.pause_kind, "notice": notice.strip()},
+    )
+    _after_commit(d, "pause_notice_recorded")
     return d
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import F
 
 from cchc.dossiers import services
 from cchc.dossiers.models import (
@@ -628,3 +629,72 @@ def test_import_from_another_system_is_chained_and_projected(world):
     assert audit_verify(projections=True).ok
     with pytest.raises(ValidationError):
         services.dossier_import(actor=None, receiving_unit=world.one_stop, set_fields=fields)
+
+
+def test_legal_pause_steps_stop_the_clock_until_the_receipt(world, clock):
+    """Land procedure: the tax authority's and the applicant's financial-obligation steps
+    do not count; the notice is recorded for the applicant, the paid receipt resumes."""
+    from cchc.accounts.models import Role
+    from cchc.dossiers.tests.factories import grant, make_unit
+    from cchc.procedures.models import ProcessStep, StepHandler
+    from cchc.units.models import UnitKind
+
+    tax = make_unit("Thuế cơ sở 1", UnitKind.CENTRAL_AGENCY, world.province)
+    version = world.version
+    ProcessStep.objects.filter(version=version, order__gte=3).update(order=10 + F("order"))
+    for order, name, kind in (
+        (3, "Cơ quan thuế xác định và thông báo nghĩa vụ tài chính (liên thông)", "central_agency"),
+        (4, "Người sử dụng đất nộp nghĩa vụ tài chính", ""),
+    ):
+        ProcessStep.objects.create(
+            version=version,
+            order=order,
+            name=name,
+            handler=StepHandler.OTHER_AGENCY,
+            handler_unit_kind=kind,
+            role=Role.SPECIALIST,
+            quota=0,
+            is_legal_pause=True,
+        )
+    grant(world.specialist, Role.SPECIALIST, tax)
+    d = drive_to(world, receive(world), "assigned")
+    due = d.due_at
+    with pytest.raises(ValidationError):  # the tax step belongs to a central agency
+        services.dossier_handover(actor=world.specialist, dossier=d, to_unit=world.other_department)
+    services.dossier_handover(actor=world.specialist, dossier=d, to_unit=tax)
+    d = _reload(d)
+    assert d.status == DossierStatus.PAUSED and d.pause_kind == "financial_obligation"
+    services.dossier_pause_notice(
+        actor=world.specialist,
+        dossier=d,
+        notice="Thông báo 45/TB-CCT: tiền sử dụng đất 12.000.000 đ",
+    )
+    clock.advance(days=1)  # Tue 17/11 08:00
+    services.dossier_handover(actor=world.specialist, dossier=_reload(d), to_unit=world.department)
+    assert _reload(d).status == DossierStatus.PAUSED  # still the applicant's part
+    clock.advance(days=1)  # Wed 18/11 08:00: two working days paused in all
+    with pytest.raises(ValidationError) as exc:
+        services.dossier_handover(
+            actor=world.specialist,
+            dossier=_reload(d),
+            to_unit=world.department,
+            to_user=world.leader,
+        )
+    assert "receipt" in exc.value.message_dict
+    services.dossier_handover(
+        actor=world.specialist,
+        dossier=_reload(d),
+        to_unit=world.department,
+        to_user=world.leader,
+        receipt="Chứng từ nộp NSNN số 0012345",
+    )
+    d = _reload(d)
+    assert d.status == DossierStatus.PROCESSING and d.paused_working_days == Decimal("2.00")
+    assert d.due_at > due
+    pause_steps = DossierStep.objects.filter(dossier=d, order__in=(3, 4))
+    assert [(s.outcome, s.overrun_working_days) for s in pause_steps] == [("", 0), ("", 0)]
+    actions = [e.action for e in dossier_timeline(dossier=d)]
+    assert "pause_notice_recorded" in actions
+    from cchc.dossiers.projection import projection_differences
+
+    assert projection_differences(d) == []
