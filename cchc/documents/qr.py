@@ -316,8 +316,8 @@ def qr_svg(text: str) -> str:
         return _builtin_svg(text)
     import io
 
-    buf = io.StringIO()
+    buf = io.BytesIO()
     segno.make(text, error="m", micro=False).save(
-        buf, kind="svg", xmldecl=False, svgns=True, border=4, nl=False
+        buf, kind="svg", xmldecl=False, svgns=True, border=4, nl=False, omitsize=True
     )
-    return buf.getvalue()
+    return buf.getvalue().decode("utf-8")

@@ -1,4 +1,7 @@
 import datetime as dt
+import shutil
+import subprocess
+import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,3 +180,28 @@ def test_intake_refusals_print_without_a_dossier(world, tmp_path):
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ" in text
     assert "không thuộc thẩm quyền" in text
     assert not Dossier.objects.exists()
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
+@pytest.mark.parametrize("encoder", ["segno", "builtin"])
+def test_printed_receipt_qr_scans_to_the_public_status_page(world, tmp_path, monkeypatch, encoder):
+    if encoder == "builtin":
+        monkeypatch.setitem(sys.modules, "segno", None)  # import segno -> ImportError
+    else:
+        pytest.importorskip("segno")
+    d = receive(world)
+    (tmp_path / "r.pdf").write_bytes(form_render_pdf(dossier=d, form="receipt"))
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "200",
+            "-png",
+            "-singlefile",
+            str(tmp_path / "r.pdf"),
+            str(tmp_path / "r"),
+        ],
+        check=True,
+    )
+    out = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "r.png")], capture_output=True)
+    assert out.stdout.decode().strip() == f"https://dvc.example.vn/dvc/tra-cuu/?ma={d.code}"
