@@ -189,7 +189,7 @@ def _out(value: Decimal | None) -> float | None:
     return None if value is None else float(round_half_away(value))
 
 
-def _ratio_result(criterion: Criterion, num: int, den: int, lost: list[str]) -> CriterionResult:
+def ratio_result(criterion: Criterion, num: int, den: int, lost: list[str]) -> CriterionResult:
     if den == 0:
         return CriterionResult(criterion, num, den, None, None, ())
     rate = Decimal(num) / Decimal(den)
@@ -279,10 +279,10 @@ def score(
     for criterion in CRITERIA:
         if criterion.computed_from == Source.DOSSIERS:
             tally = tallies[criterion.code]
-            results.append(_ratio_result(criterion, tally.num, tally.den, tally.lost))
+            results.append(ratio_result(criterion, tally.num, tally.den, tally.lost))
         elif official and criterion.code in official:
             num, den = official[criterion.code]
-            results.append(_ratio_result(criterion, num, den, []))
+            results.append(ratio_result(criterion, num, den, []))
         else:
             results.append(CriterionResult(criterion, None, None, None, None, ()))
     return assemble(period, results, dossiers=received)

@@ -741,4 +741,12 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
                     reuse_reference="import",
                 )
             codes.append(f.code)
+        # The index rollups of the buckets the imported dossiers fall in, in the same
+        # transaction (the import does not go through the services' after-commit hooks).
+        from cchc.indices.rollups import rollup_refresh_bucket
+
+        for unit_id, procedure_code, day in sorted(
+            {(u.pk, f.procedure_code, f.received_at.date()) for _, f, u, _ in plan}
+        ):
+            rollup_refresh_bucket(unit_id=unit_id, procedure_code=procedure_code, day=day)
     return ImportReport(created=len(codes), codes=tuple(codes))

@@ -54,3 +54,43 @@ class OfficialScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.first_day}..{self.last_day} {self.criterion}: {self.score}"
+
+
+class IndexRollup(models.Model):
+    """Dossier counts for the 766 index per receiving unit, procedure and day received,
+    split by everything the dossier-based criteria ask of a dossier (see
+    cchc.indices.rollups). Rebuilt from the dossier projections by `cchc stats rebuild`;
+    `cchc stats check` proves it equals a recomputation."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    procedure_code = models.CharField(max_length=None)
+    received_day = models.DateField()
+    # The day processing ended (finished_at, or the supplement request while waiting);
+    # null while open. `ended_on_time`: that end was by the due time.
+    end_day = models.DateField(null=True, blank=True)
+    ended_on_time = models.BooleanField(default=False)
+    # The last day D whose 23:59:59 is still on or before due_at.
+    due_key = models.DateField()
+    multi_supplement = models.BooleanField(default=False)
+    with_result = models.BooleanField(default=False)
+    online_eligible = models.BooleanField(default=False)
+    online = models.BooleanField(default=False)
+    result_paper = models.BooleanField(default=False)
+    result_electronic = models.BooleanField(default=False)
+    digitized = models.BooleanField(default=False)
+    reused = models.BooleanField(default=False)
+    fee_required = models.BooleanField(default=False)
+    paid_online = models.BooleanField(default=False)
+    unhappy = models.BooleanField(default=False)  # rated dissatisfied or complained
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp chỉ số 766"
+        verbose_name_plural = "số liệu tổng hợp chỉ số 766"
+        indexes = [
+            models.Index(fields=["unit", "received_day"], name="index_rollup_unit_day"),
+            models.Index(fields=["received_day"], name="index_rollup_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.procedure_code} {self.received_day}: {self.count}"
