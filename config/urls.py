@@ -14,5 +14,6 @@ urlpatterns = [
     path("documents/", include("cchc.documents.urls")),
     path("integrations/", include("cchc.integrations.urls")),
     path("dvc/", include("cchc.portal.urls")),
+    path("directives/", include("cchc.directives.urls")),
     path("", include("cchc.core.urls")),
 ]

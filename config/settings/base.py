@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cchc.portal",
     "cchc.documents",
     "cchc.integrations",
+    "cchc.directives",
     "cchc.demo",
 ]
 
