@@ -28,8 +28,29 @@ from cchc.integrations.payments.base import RSP_NOT_FOUND, CallbackRejected, get
 # --- Paying a fee ----------------------------------------------------------------------
 
 
+class Throttled(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _throttle(request: HttpRequest, code: str) -> None:
+    """Counted with the portal's status lookup (same scope): the receipt's secret is only
+    50 bits, so guessing it must stay slow on every page that checks it."""
+    from cchc.portal import ratelimit
+
+    refusal = ratelimit.hit(scope="lookup", ip=ratelimit.client_ip(request), code=code)
+    if refusal:
+        raise Throttled(refusal)
+
+
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return render(request, "integrations/throttled.html", {"reason": exc.reason}, status=429)
+
+
 def _dossier_for_payer(request: HttpRequest, code: str, secret: str) -> Dossier:
     if secret:
+        _throttle(request, code)
         dossier = dossier_get_by_lookup(code=code, secret=secret)
         if dossier is not None:
             return dossier
@@ -48,7 +69,10 @@ def _dossier_for_payer(request: HttpRequest, code: str, secret: str) -> Dossier:
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, code: str) -> HttpResponse:
     secret = (request.POST.get("s") or request.GET.get("s") or "").strip()
-    dossier = _dossier_for_payer(request, code, secret)
+    try:
+        dossier = _dossier_for_payer(request, code, secret)
+    except Throttled as exc:
+        return _throttled(request, exc)
     error = ""
     if request.method == "POST":
         try:
@@ -176,6 +200,11 @@ def sandbox_pay(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def optin(request: HttpRequest, code: str) -> HttpResponse:
     secret = (request.POST.get("s") or request.GET.get("s") or "").strip()
+    if secret:
+        try:
+            _throttle(request, code)
+        except Throttled as exc:
+            return _throttled(request, exc)
     dossier = dossier_get_by_lookup(code=code, secret=secret) if secret else None
     if dossier is None:
         return render(request, "integrations/optin.html", {"invalid": True}, status=404)

@@ -23,6 +23,15 @@ def _hook_registered():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _local_outboxes():
     LocalSmsChannel.sent.clear()
     LocalZaloChannel.sent.clear()

@@ -369,3 +369,14 @@ def test_zalo_oa_channel_request_and_errors(monkeypatch):
         channel.send(recipient="812", subject="", body="x")
     with pytest.raises(ChannelError, match="access_token"):
         ZaloOAChannel().send(recipient="812", subject="", body="x")
+
+
+def test_secret_guessing_is_throttled(integ, dossier, client, settings):
+    settings.PORTAL_LOOKUP_ATTEMPTS = 3
+    url = reverse("integrations:optin", args=[dossier.code])
+    for _ in range(3):
+        assert client.get(url, {"s": "SAIMA12345"}).status_code == 404
+    # Even the right secret is refused now, on this page and on the payment page.
+    assert client.get(url, {"s": dossier.issued_lookup_secret}).status_code == 429
+    pay = reverse("integrations:payment", args=[dossier.code])
+    assert client.get(pay, {"s": dossier.issued_lookup_secret}).status_code == 429
