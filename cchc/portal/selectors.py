@@ -201,12 +201,39 @@ def applicant_store(*, user: User) -> list[StoreItem]:
     return items
 
 
-def applicant_store_item(*, user: User, reference: str) -> StoreItem | None:
-    """The store item with `reference` if it belongs to `user`, else None."""
-    for item in applicant_store(user=user):
-        if item.reference == reference:
-            return item
+def applicant_store_file(*, user: User, reference: str) -> tuple[Any, str] | None:
+    """(stored file, download name) for a store reference that belongs to `user`, else
+    None. Ownership is checked in the query: the same rule as `dossiers_of_citizen`."""
+    kind, _, key = str(reference or "").partition(":")
+    mine = dossiers_of_citizen(user=user)
+    if kind == "result":
+        d = mine.exclude(result_file="").filter(code=key).first()
+        return (d.result_file, f"ket-qua-{d.code}") if d else None
+    if not key.isdigit():
+        return None
+    if kind == "component":
+        c = (
+            DossierComponent.objects.filter(pk=int(key), dossier__in=mine.values("pk"))
+            .exclude(file="")
+            .first()
+        )
+        return (c.file, f"thanh-phan-{c.pk}") if c else None
+    if kind == "doc":
+        try:
+            from cchc.documents.selectors import applicant_documents
+        except ImportError:
+            return None
+        last = mine.select_related("applicant").first()
+        if last is None:
+            return None
+        doc = applicant_documents(applicant=last.applicant).filter(pk=int(key)).first()
+        return (doc.file, f"giay-to-{doc.pk}") if doc else None
     return None
+
+
+def applicant_store_item(*, user: User, reference: str) -> bool:
+    """Whether `reference` names a document of `user`'s own data store."""
+    return applicant_store_file(user=user, reference=reference) is not None
 
 
 # --- Public status -----------------------------------------------------------------------

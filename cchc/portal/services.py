@@ -115,7 +115,7 @@ def online_dossier_submit(
         if (
             choice.reuse_reference
             and choice.upload is None
-            and applicant_store_item(user=actor, reference=choice.reuse_reference) is None
+            and not applicant_store_item(user=actor, reference=choice.reuse_reference)
         ):
             errors.setdefault(f"component_{req_id}", []).append(
                 ValidationError(

@@ -533,6 +533,24 @@ def my_result(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@login_required
+def my_store(request: HttpRequest) -> HttpResponse:
+    """The applicant's data store: earlier results and digitized papers, downloadable."""
+    return render(
+        request, "portal/my_store.html", {"items": selectors.applicant_store(user=request.user)}
+    )
+
+
+@login_required
+def my_store_download(request: HttpRequest) -> HttpResponse:
+    found = selectors.applicant_store_file(user=request.user, reference=request.GET.get("ref", ""))
+    if found is None:
+        raise Http404("Không tìm thấy giấy tờ trong kho dữ liệu của bạn.")
+    stored, name = found
+    ext = stored.name.rsplit(".", 1)[-1].lower() if "." in stored.name else "bin"
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=f"{name}.{ext}")
+
+
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 

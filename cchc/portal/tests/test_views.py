@@ -630,3 +630,25 @@ def test_unit_outside_the_procedure_cannot_be_chosen(client, world):
     data = _post_data(world, don_vi=world.department.pk)
     client.post(_submit_url(world), data)
     assert Dossier.objects.count() == 0
+
+
+def test_data_store_lists_and_downloads_only_my_documents(client, world):
+    mine = receive(world, components=components_for(world, source=ComponentSource.DIGITIZED))
+    theirs = receive(
+        world,
+        applicant=applicant_data(name="Người Khác", personal_id=PERSONAL_ID_2),
+        components=components_for(world, source=ComponentSource.DIGITIZED),
+    )
+    my_scan = mine.components.get(requirement__order=2)
+    their_scan = theirs.components.get(requirement__order=2)
+    _login(client, world.citizen)
+    html = client.get(reverse("portal:my_store")).content.decode()
+    assert f"component:{my_scan.pk}" in html
+    assert f"component:{their_scan.pk}" not in html
+    url = reverse("portal:my_store_download")
+    r = client.get(url, {"ref": f"component:{my_scan.pk}"})
+    assert r.status_code == 200
+    assert b"".join(r.streaming_content) == "scan of Giấy chứng sinh".encode()
+    assert client.get(url, {"ref": f"component:{their_scan.pk}"}).status_code == 404
+    assert client.get(url, {"ref": f"result:{theirs.code}"}).status_code == 404
+    assert client.get(url, {"ref": "../../etc/passwd"}).status_code == 404
