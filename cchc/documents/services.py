@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import string
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,15 @@ def _clean_content(dossier: Dossier, content: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_token() -> str:
+    """32 letters and digits (~190 bits): unguessable, and no '-' or '_' that a line
+    break in the printed link or a reader's typing could lose."""
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(32))
+
+
 def result_verify_url(token: str) -> str:
     return public_url(reverse("documents:verify_token", args=[token]))
 
@@ -196,7 +206,7 @@ def result_pdf_issue(
     issuing_unit = d.handling_unit or d.receiving_unit
     signer = signing.get_signer()
     info = signer.info
-    token = secrets.token_urlsafe(24)
+    token = new_token()
     now = timezone.now()
     verify_url = result_verify_url(token)
     html = render_to_string(
