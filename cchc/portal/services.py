@@ -83,23 +83,15 @@ def _form_file(form: ApplicationForm, data: dict[str, Any]) -> ContentFile:
     return ContentFile(raw, name=f"{uuid.uuid4().hex}.json")
 
 
-@transaction.atomic
-def online_dossier_submit(
+def _check_submission(
     *,
     actor: User,
     version: ProcedureVersion,
-    receiving_unit: Unit,
-    applicant: dict[str, Any],
     form_data: dict[str, Any],
     choices: dict[int, ComponentChoice],
-    assisted_by_name: str = "",
-) -> Dossier:
-    """Check, then submit an online dossier through `dossier_receive(channel="online")`.
-
-    Raises ValidationError with code "incomplete" (params["missing"]) listing what is
-    missing before anything is sent; nothing is saved in that case.
-    """
-    _require_citizen(actor)
+) -> tuple[ApplicationForm | None, dict[str, Any]]:
+    """Everything checked before sending: the form, reused references, required
+    components. ValidationError (nothing saved) or (form, cleaned form data)."""
     form = ApplicationForm.objects.filter(
         procedure_code=version.procedure.code, is_active=True
     ).first()
@@ -134,6 +126,41 @@ def online_dossier_submit(
         )
     if errors:
         raise ValidationError(errors)
+    return form, clean_form
+
+
+def online_submission_precheck(
+    *,
+    actor: User,
+    version: ProcedureVersion,
+    form_data: dict[str, Any],
+    choices: dict[int, ComponentChoice],
+) -> None:
+    """The "Kiểm tra hồ sơ" button: the same checks as submitting, nothing sent or saved."""
+    _require_citizen(actor)
+    _check_submission(actor=actor, version=version, form_data=form_data, choices=choices)
+
+
+@transaction.atomic
+def online_dossier_submit(
+    *,
+    actor: User,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    applicant: dict[str, Any],
+    form_data: dict[str, Any],
+    choices: dict[int, ComponentChoice],
+    assisted_by_name: str = "",
+) -> Dossier:
+    """Check, then submit an online dossier through `dossier_receive(channel="online")`.
+
+    Raises ValidationError with code "incomplete" (params["missing"]) listing what is
+    missing before anything is sent; nothing is saved in that case.
+    """
+    _require_citizen(actor)
+    form, clean_form = _check_submission(
+        actor=actor, version=version, form_data=form_data, choices=choices
+    )
 
     components: list[dict[str, Any]] = []
     if form is not None and form.component_order is not None:

@@ -35,6 +35,14 @@ def _messages(exc: ValidationError | PermissionDenied) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+def _missing_from(exc: ValidationError) -> list[str]:
+    """The pre-check's list of missing components, if that is what was refused."""
+    for e in getattr(exc, "error_dict", {}).get("components", []):
+        if e.code == "incomplete":
+            return list(e.params["missing"])
+    return []
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {})
 
@@ -182,12 +190,15 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
             elif reuse:
                 choices[req.pk] = services.ComponentChoice(requirement=req, reuse_reference=reuse)
         if request.POST.get("action") == "precheck":
-            missing = services.precheck_missing(version=version, form=form, choices=choices)
-            if form:
-                try:
-                    formdefs.clean(form.fields, form_data)
-                except ValidationError as exc:
-                    errors.update(_messages(exc))
+            try:
+                services.online_submission_precheck(
+                    actor=request.user, version=version, form_data=form_data, choices=choices
+                )
+            except ValidationError as exc:
+                missing = _missing_from(exc)
+                errors.update(_messages(exc))
+                if missing:
+                    errors.pop("components", None)
         elif not errors:
             try:
                 dossier = services.online_dossier_submit(
@@ -204,10 +215,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                     ),
                 )
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for e in exc.error_dict.get("components", []):
-                        if e.code == "incomplete":
-                            missing = list(e.params["missing"])
+                missing = _missing_from(exc)
                 errors.update(_messages(exc))
                 if missing:
                     errors.pop("components", None)
