@@ -335,7 +335,10 @@ def dossier_counts_late(dossier: Dossier) -> bool:
         return True
     if dossier.finished_at is not None:
         return dossier.outcome == Outcome.LATE
-    return dossier.status not in PAUSED_STATUSES and dossier.due_at < timezone.now()
+    if dossier.status in PAUSED_STATUSES and dossier.paused_since is not None:
+        # 766 formula 2.1: a dossier waiting is judged at the time it was paused.
+        return dossier.paused_since > dossier.due_at
+    return dossier.due_at < timezone.now()
 
 
 # --- Batch hand-over lists ---------------------------------------------------------------

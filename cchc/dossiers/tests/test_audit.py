@@ -172,6 +172,19 @@ def test_backdated_and_rehashed_from_there_on_is_still_detected(history):
     assert [p.kind for p in report.problems] == ["backdated"]
 
 
+def test_dossier_history_badge(history):
+    from cchc.dossiers.audit import dossier_history_intact
+
+    a, b = history
+    assert dossier_history_intact(dossier=a) and dossier_history_intact(dossier=b)
+    DossierEvent.objects.filter(dossier=a, seq=2).update(payload={"x": 1})
+    assert not dossier_history_intact(dossier=a)
+    assert dossier_history_intact(dossier=b)
+    last_b = DossierEvent.objects.filter(dossier=b).order_by("-seq").first()
+    DossierEvent.objects.filter(pk=last_b.pk).delete()
+    assert not dossier_history_intact(dossier=b)
+
+
 def test_projection_tampering_is_reported_and_rebuilt(history):
     a, _ = history
     Dossier.objects.filter(pk=a.pk).update(

@@ -198,6 +198,13 @@ def test_second_supplement_request_is_flagged_and_counts_late(world, clock):
     assert d.supplement_count == 2 and dossier_counts_late(d)
 
 
+def test_waiting_dossier_is_judged_when_it_was_paused(world, clock):
+    d = drive_to(world, receive(world), "assigned")
+    services.dossier_request_supplement(actor=world.specialist, dossier=d, items=["A"], reason="B")
+    clock.set(dt.datetime(2026, 12, 31, 8, 0, tzinfo=VN))  # long after the due date
+    assert not dossier_counts_late(_reload(d))  # the clock stopped before the due date
+
+
 def test_citizen_supplements_online_with_the_lookup_secret(world):
     d = receive(world)
     secret = d.issued_lookup_secret
