@@ -85,8 +85,8 @@ ASSISTED_SHARE = 0.12
 
 # --- Processing -------------------------------------------------------------------------
 # A dossier's pace: the share of its statutory time it takes, log-normal around
-# exp(PACE_MU); times the handling unit's speed. P(late) is roughly 8–12 %.
-PACE_MU = -0.40
+# exp(PACE_MU); times the handling unit's speed. About 5–10 % of dossiers end late.
+PACE_MU = -0.55
 PACE_SIGMA = 0.42
 UNIT_SPEED_SIGMA = 0.18  # per-unit speed factor, log-normal, stable for a unit code
 SLOW_UNIT_SHARE = 0.15  # some units are clearly slower
