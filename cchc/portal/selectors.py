@@ -269,6 +269,8 @@ class PublicStatus:
     steps: list[PublicStep] = field(default_factory=list)
     can_rate: bool = False
     rated: bool = False
+    # Mẫu 04: the apology's new date (the original due date stays the legal one).
+    apology_due_at: dt.datetime | None = None
 
 
 def _supplement_request(dossier: Dossier) -> tuple[list[str], str]:
@@ -323,6 +325,7 @@ def public_status_build(dossier: Dossier) -> PublicStatus:
         steps=steps,
         can_rate=dossier.status not in OPEN_STATUSES and not dossier.rating,
         rated=bool(dossier.rating),
+        apology_due_at=dossier.apology_due_at,
     )
 
 

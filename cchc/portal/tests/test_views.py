@@ -652,3 +652,22 @@ def test_data_store_lists_and_downloads_only_my_documents(client, world):
     assert client.get(url, {"ref": f"component:{their_scan.pk}"}).status_code == 404
     assert client.get(url, {"ref": f"result:{theirs.code}"}).status_code == 404
     assert client.get(url, {"ref": "../../etc/passwd"}).status_code == 404
+
+
+def test_status_shows_the_apology_date(client, world):
+    import datetime as dt
+
+    d = receive(world)
+    drive_to(world, d, "at_department")
+    new_due = timezone.localtime(d.due_at) + dt.timedelta(days=3)
+    dossier_services.dossier_apologise(
+        actor=world.leader,
+        dossier=Dossier.objects.get(pk=d.pk),
+        new_due=new_due,
+        reason="Cần xác minh thêm",
+    )
+    html = client.post(
+        reverse("portal:lookup"), {"ma": d.code, "s": d.issued_lookup_secret}
+    ).content.decode()
+    assert "Hẹn trả lại (đã xin lỗi, gia hạn)" in html
+    assert new_due.strftime("%d/%m/%Y") in html
