@@ -135,3 +135,10 @@ def _named(data, name):
     f = io.BytesIO(data)
     f.name = name
     return f
+
+
+def test_form_view_queries_do_not_grow_with_history(client, world, django_assert_max_num_queries):
+    d = drive_to(world, receive(world), "returned")
+    client.force_login(world.officer)
+    with django_assert_max_num_queries(9):
+        assert client.get(_url(d, "control")).status_code == 200
