@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,11 @@ from cchc.dossiers.simulation import bulk as bulk_path
 from cchc.dossiers.simulation import services_path
 from cchc.dossiers.simulation.engine import Run, arrivals, lives
 from cchc.dossiers.simulation.world import World, load_world
+
+# Told after a bulk simulation commits, with the new dossiers' ids (a range): e.g. index
+# rollups to rebuild. The services path needs none: every act runs the dossier services'
+# own ON_COMMIT_HOOKS.
+AFTER_BULK_HOOKS: list[Callable[[range], None]] = []
 
 MAX_DOSSIERS = 5_000_000
 MAX_SERVICES_DOSSIERS = 20_000
@@ -166,6 +172,32 @@ def simulate(
     if workers > 1 and not bulk:
         _refuse("Chỉ dùng nhiều tiến trình (--workers) với --bulk.", "workers")
     started = time.perf_counter()
+    # One transaction: a refusal, or a failure half-way, leaves nothing behind (not even
+    # the simulated staff accounts).
+    with transaction.atomic():
+        report = _simulate(
+            dossiers=dossiers,
+            seed=seed,
+            year=year,
+            bulk=bulk,
+            unit_codes=unit_codes,
+            now=now,
+            workers=workers,
+        )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _simulate(
+    *,
+    dossiers: int,
+    seed: int,
+    year: int,
+    bulk: bool,
+    unit_codes: list[str] | None,
+    now: dt.datetime | None,
+    workers: int,
+) -> SimulationReport:
     world, drawn, cutoff = prepare(
         dossiers=dossiers, seed=seed, year=year, bulk=bulk, unit_codes=unit_codes, now=now
     )
@@ -188,12 +220,14 @@ def simulate(
             writer=writer,
         )
         report.events, report.statuses = stats.events, stats.statuses
+        ids = range(writer.dossier_base, writer.dossier_base + stats.dossiers)
+        for hook in list(AFTER_BULK_HOOKS):
+            transaction.on_commit(lambda hook=hook: hook(ids))
     else:
         runs: list[Run] = list(simulate_runs(world, drawn, cutoff))
-        with transaction.atomic():
-            before = DossierEvent.objects.count()
-            services_path.perform(runs)
-            report.events = DossierEvent.objects.count() - before
+        before = DossierEvent.objects.count()
+        services_path.perform(runs)
+        report.events = DossierEvent.objects.count() - before
         codes = [r.code for r in runs]
         report.statuses = dict(
             Dossier.objects.filter(code__in=codes)
@@ -201,5 +235,4 @@ def simulate(
             .annotate(n=Count("pk"))
             .values_list("status", "n")
         )
-    report.seconds = time.perf_counter() - started
     return report

@@ -362,7 +362,7 @@ class Life:
             else DossierStatus.PAUSED
         )
         self.emit(
-            action.replace("_requested", "_request").replace("paused", "pause"),
+            {"supplement_requested": "supplement_request", "paused": "pause"}[action],
             at,
             action=action,
             actor=actor,
@@ -808,13 +808,14 @@ def _draw(rng: random.Random, cumulative: list[float]) -> int:
 
 
 def applicant_for(rng: random.Random, option: Option, channel: str) -> dict[str, Any]:
+    """A plausible applicant. No phone number or e-mail: notifications about simulated
+    dossiers must never reach a real person."""
     if option.sector in ("HKD", "DBBD") and rng.random() < 0.35:
         return {
             "kind": ApplicantKind.ORGANISATION,
             "name": f"Công ty TNHH {profile.person_name(rng).split()[-1]} {rng.randrange(1, 99)}",
             "tax_code": _tax_code(rng),
             "address": "Tỉnh Gia Lai",
-            "phone": f"09{rng.randrange(10**8):08d}",
         }
     number, born = profile.personal_id(rng)
     data = {
@@ -823,7 +824,6 @@ def applicant_for(rng: random.Random, option: Option, channel: str) -> dict[str,
         "personal_id": number,
         "date_of_birth": born,
         "address": "Tỉnh Gia Lai",
-        "phone": f"09{rng.randrange(10**8):08d}",
     }
     if channel == Channel.ONLINE and rng.random() < profile.ASSISTED_SHARE:
         data["_assisted"] = profile.VOLUNTEER

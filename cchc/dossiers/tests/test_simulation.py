@@ -189,3 +189,18 @@ def test_command_prints_what_it_made(world, capsys):
     out = capsys.readouterr().out
     assert "Đã mô phỏng 8 hồ sơ" in out and "giây" in out
     assert Dossier.objects.count() == 8
+
+
+def test_bulk_tells_its_subscribers_after_commit(world, django_capture_on_commit_callbacks):
+    from cchc.dossiers.simulation import AFTER_BULK_HOOKS
+
+    seen: list[range] = []
+    AFTER_BULK_HOOKS.append(seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            simulate(dossiers=10, seed=1, year=2026, bulk=True, now=NOW)
+    finally:
+        AFTER_BULK_HOOKS.remove(seen.append)
+    assert [list(ids) for ids in seen] == [sorted(Dossier.objects.values_list("pk", flat=True))]
+    # Simulated applicants carry no contact details: no notification can reach anyone.
+    assert not Dossier.objects.exclude(applicant__phone="", applicant__email="").exists()
