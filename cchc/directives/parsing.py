@@ -360,9 +360,20 @@ _VERBS = (
     "có ý kiến",
     "gửi",
     "chấn chỉnh",
+    "niêm yết",
+    "đăng tải",
+    "thu thập",
+    "bổ sung",
+    "số hóa",
+    "lựa chọn",
+    "thành lập",
+    "kiện toàn",
 )
 _VERB = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(_VERBS) + r")(?![\wÀ-ỹ])")
-_SPLIT = re.compile(r"(?:,|;|\s+và|\s+cùng)\s+(?=(?:" + _HEADS + r")\b)")
+# "Văn phòng HĐND và UBND xã" is one unit: "và" between the two councils does not split.
+_SPLIT = re.compile(
+    r"(?:,|;|(?<!HĐND)(?<!Hội đồng nhân dân)\s+và|\s+cùng)\s+(?=(?:" + _HEADS + r")\b)"
+)
 _TRIGGER = re.compile(
     r"(?:^|(?<=[,;:]\s)|(?<=[,;:]))\s*(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu|đặc\s+biệt\s+là|"
     r"trong\s+đó)\s+",
@@ -534,95 +545,138 @@ def _item_tasks(
     return tasks
 
 
-def _header(pars: list[str], notice: Notice) -> int:
-    """Fill number/date/issuer/kind/title from the heading; return the index of the body."""
-    issuer_lines: list[str] = []
+_KIND_LINE = re.compile(
+    r"^(THÔNG BÁO|KẾ HOẠCH|CHỈ THỊ|CÔNG VĂN|QUYẾT ĐỊNH|BÁO CÁO|CHƯƠNG TRÌNH)(?:\s+(.*))?$"
+)
+_PLACE_DATE = re.compile(r",\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_ISSUER_FROM_TITLE = re.compile(
+    r"Chủ tịch\s+((?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+"
+    r"(?:tỉnh|huyện|xã|thành phố|thị xã|phường|quận|thị trấn)(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*)*)"
+)
+
+
+def _is_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _header(lines: list[str], notice: Notice) -> int:
+    """Fill number/date/issuer/kind/title from the heading lines; return where the body starts.
+
+    The heading (Nghị định 30/2020/NĐ-CP Phụ lục I: issuer, number, place and date, kind
+    and subject) is read line by line: in a PDF's text it is not separated by blank lines.
+    """
     body_start = 0
-    for i, par in enumerate(pars[:25]):
-        m = re.match(r"^Số\s*:\s*(\S+)", par)
-        if m and not notice.number:
-            notice.number = m[1].rstrip(".,")
-            continue
-        m = _LONG_DATE.search(par)
-        if m and not notice.date and len(par) < 90 and "," in par[: m.start()]:
-            notice.date = _date(int(m[1]), int(m[2]), int(m[3]))
-            continue
-        upper = par.upper() == par and any(c.isalpha() for c in par)
-        if upper and re.match(r"^(THÔNG BÁO|KẾ HOẠCH|CHỈ THỊ|CÔNG VĂN|QUYẾT ĐỊNH)\b", par):
-            notice.kind = par.split("\n")[0].strip().capitalize()
-            rest = par[len(notice.kind) :].strip()
-            title = rest or (pars[i + 1] if i + 1 < len(pars) else "")
-            notice.title = title
-            body_start = i + (1 if rest else 2)
+    head_end = 0
+    for i, line in enumerate(lines[:40]):
+        m = _KIND_LINE.match(line.strip())
+        if m and _is_upper(line):
+            notice.kind = m[1].capitalize()
+            head_end = i
+            title: list[str] = [m[2]] if m[2] else []
+            j = i + 1
+            while j < len(lines) and not lines[j].strip() and not title:
+                j += 1
+            while j < len(lines) and lines[j].strip():
+                nxt = lines[j].strip()
+                if title and not (nxt[:1].islower() or (_is_upper(nxt) and _is_upper(title[-1]))):
+                    break
+                title.append(nxt)
+                j += 1
+            notice.title = " ".join(title)
+            body_start = j
+            break
+    else:
+        for i, line in enumerate(lines[:40]):
+            if re.match(r"^V/v\b", line.strip()):
+                notice.title = re.sub(r"^V/v\s*", "", line.strip())
+                notice.kind = notice.kind or "Công văn"
+            if re.match(r"^Kính gửi", line.strip()):
+                head_end = i
+                j = i + 1
+                while j < len(lines) and (
+                    not lines[j].strip() or re.match(r"^\s*[-–+•]\s", lines[j])
+                ):
+                    j += 1
+                body_start = j
+                break
+    head = lines[:head_end]
+    joined = " ".join(ln.strip() for ln in head)
+    m = re.search(r"Số\s*:\s*(\S+)", joined)
+    if m:
+        notice.number = m[1].rstrip(".,;")
+    m = _PLACE_DATE.search(joined)
+    if m:
+        notice.date = _date(int(m[1]), int(m[2]), int(m[3]))
+    issuer: list[str] = []
+    for line in head:
+        text = line.strip()
+        if re.match(r"^Số\s*:", text):
             break
         if (
-            upper
-            and not re.match(r"^(CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP)", par)
-            and not notice.number
-            and not notice.kind
+            _is_upper(text)
+            and not re.match(r"^(CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP)", text)
+            and not _KIND_LINE.match(text)
         ):
-            issuer_lines.append(par)
-    if issuer_lines:
-        notice.issuer = " ".join(issuer_lines).strip()
+            issuer.append(text)
+    notice.issuer = " ".join(issuer)
+    if not notice.issuer:
+        m = _ISSUER_FROM_TITLE.search(notice.title)
+        if m:
+            notice.issuer = m[1]
     return body_start
 
 
 def _signature(tail: list[str], notice: Notice) -> None:
-    """Recipients ("Nơi nhận"), the signer's title lines and name."""
+    """Recipients ("Nơi nhận"), the signer's title lines and name, from the closing lines."""
     title_lines: list[str] = []
-    for par in tail:
-        if re.match(r"^Nơi nhận", par, re.I):
+    for raw in tail:
+        line = raw.strip()
+        if not line or re.match(r"^Nơi nhận", line, re.I):
             continue
-        if re.match(r"^[-–+•]\s*", par):
-            notice.recipients.append(re.sub(r"^[-–+•]\s*", "", par).rstrip(";.,"))
+        if re.match(r"^[-–+•]\s*", line):
+            notice.recipients.append(re.sub(r"^[-–+•]\s*", "", line).rstrip(";.,"))
             continue
-        letters = [c for c in par if c.isalpha()]
-        if letters and all(c.isupper() for c in letters):
-            pieces = re.split(
-                r"\s{2,}|\n|\s+(?=(?:KT|TL|TM|Q|TUQ)\.\s)|(?<=CHỦ TỊCH)\s+(?=PHÓ)", par
-            )
-            title_lines.extend(p.strip() for p in pieces if p.strip())
+        if _is_upper(line):
+            title_lines.append(line)
             continue
-        words = par.split()
+        words = line.split()
         if (
             2 <= len(words) <= 5
             and all(w[:1].isupper() for w in words)
-            and not any(ch.isdigit() for ch in par)
+            and not any(ch.isdigit() for ch in line)
         ):
-            notice.signer = par.strip()
+            notice.signer = line
     notice.signer_title = " / ".join(title_lines)
 
 
 def parse_notice(text: str) -> Notice:
     """Parse a directive document's plain text into a `Notice` with its tasks."""
     notice = Notice()
-    pars = paragraphs(text)
-    start = _header(pars, notice)
-    body = pars[start:]
-    # Title lines that are the whole subject of the notice ("Ý kiến kết luận của ...").
-    m = re.search(
-        r"của\s+(?:đồng chí\s+)?[^-–]+[-–]\s*((?:Phó\s+)?Chủ tịch\s+(.+?))(?:\s+tại|$)",
-        notice.title,
-    )
-    if m and not notice.issuer:
-        notice.issuer = m[2].strip()
+    lines = clean_text(text).split("\n")
+    start = _header(lines, notice)
+    end = len(lines)
+    for i in range(len(lines) - 1, start - 1, -1):
+        if re.match(r"^\s*Nơi nhận", lines[i], re.I):
+            end = i
+            break
+    _signature(lines[end:], notice)
+    body = paragraphs("\n".join(lines[start:end]))
     default: list[str] = []
     items: list[tuple[str, list[str]]] = []
     section = ""
     skip_section = False
     expected = 1
-    tail_start = len(body)
-    for i, par in enumerate(body):
-        if _is_closing(par) and (items or par.lower().startswith("nơi nhận")):
-            tail_start = i
+    for par in body:
+        item = _ITEM.match(par)
+        if items and not item and (_is_closing(par) or par.rstrip().endswith("./.")):
             break
         roman = _ROMAN.match(par)
-        if roman and par[: min(len(par), 60)].upper() == par[: min(len(par), 60)]:
+        if roman and _is_upper(par[:60]):
             section = roman[1]
-            skip_section = bool(re.search(r"MỤC ĐÍCH|YÊU CẦU|CĂN CỨ|KẾT QUẢ", par))
+            skip_section = bool(re.search(r"MỤC ĐÍCH|MỤC TIÊU|YÊU CẦU|CĂN CỨ|KẾT QUẢ", par))
             expected = 1
             continue
-        item = _ITEM.match(par)
         if item and int(item[1]) in (expected, 1):
             n = int(item[1])
             expected = n + 1
@@ -632,9 +686,6 @@ def parse_notice(text: str) -> Notice:
             items.append((number, [item[2]]))
             continue
         if items and not skip_section:
-            if par.endswith("./.") and not par[:1].isdigit() and len(items) > 0:
-                items[-1][1].append(par)
-                continue
             items[-1][1].append(par)
         elif not items:
             if notice.meeting_date is None:
@@ -644,7 +695,6 @@ def parse_notice(text: str) -> Notice:
             intro = _INTRO_ADDRESSEES.search(par)
             if intro:
                 default = split_names(intro[1])
-    _signature(body[tail_start:], notice)
     year = (notice.date or notice.meeting_date or dt.date.today()).year
     notice.default_addressees = default
     for number, parts in items:
