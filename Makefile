@@ -27,6 +27,7 @@ install-dev: $(VENV)/.installed-dev
 
 migrate: install
 	$(CCHC) migrate --noinput
+	$(CCHC) createcachetable
 
 demo: migrate
 	$(CCHC) demo
