@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parse.add_argument(
             "--match", action="store_true", help="đối chiếu tên đơn vị với cây tổ chức (cần CSDL)"
         )
+        parse.add_argument(
+            "--issuer", default=None, help="mã đơn vị ban hành (phạm vi đối chiếu khi --match)"
+        )
 
     def handle(self, *args, **options):
         try:
@@ -50,8 +53,15 @@ class Command(BaseCommand):
         ]
         if options["match"]:
             from cchc.directives.matching import match_notice
+            from cchc.units.models import Unit
 
-            for row, matched in zip(tasks, match_notice(notice=notice), strict=True):
+            issuer = None
+            if options["issuer"]:
+                issuer = Unit.objects.filter(code=options["issuer"]).first()
+                if issuer is None:
+                    raise CommandError(f"Không tìm thấy đơn vị có mã {options['issuer']!r}")
+            matched_rows = match_notice(notice=notice, issuer=issuer)
+            for row, matched in zip(tasks, matched_rows, strict=True):
                 row.update(matched)
         if options["json"]:
             payload = {

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from cchc.units.models import UnitKind
+from cchc.units.services import unit_create
+
+END_OF_DISTRICTS = dt.date(2025, 6, 30)
+
+
+@pytest.fixture
+def tree(db):
+    """A former district (history, until 30/6/2025) and a current commune."""
+    old = unit_create(
+        code="T-OLD-P", name="Tỉnh Bình Định", kind=UnitKind.PROVINCE, valid_to=END_OF_DISTRICTS
+    )
+    district = unit_create(code="T-D", name="Huyện Tây Sơn", kind=UnitKind.DISTRICT, parent=old)
+    pc = unit_create(
+        code="T-D.UBND",
+        name="Ủy ban nhân dân huyện Tây Sơn",
+        kind=UnitKind.PEOPLES_COMMITTEE,
+        parent=district,
+    )
+    ns = SimpleNamespace(old_province=old, district=district, district_pc=pc)
+
+    def dept(code, name, kind=UnitKind.AGENCY, parent=pc, **kw):
+        unit = unit_create(code=f"T-D.{code}", name=name, kind=kind, parent=parent, **kw)
+        setattr(ns, code.lower(), unit)
+        return unit
+
+    dept("NV", "Phòng Nội vụ huyện Tây Sơn")
+    dept("VP", "Văn phòng HĐND và UBND huyện")
+    dept("TCKH", "Phòng Tài chính - Kế hoạch")
+    dept("TNMT", "Phòng Tài nguyên và Môi trường")
+    dept("KTHT", "Phòng Kinh tế và Hạ tầng")
+    dept("LDTBXH", "Phòng Lao động - Thương binh và Xã hội")
+    dept("VHTT", "Phòng Văn hóa và Thông tin")
+    dept("CNVPDK", "Chi nhánh Văn phòng Đăng ký đất đai huyện Tây Sơn", UnitKind.PUBLIC_SERVICE)
+    dept("MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam huyện Tây Sơn", UnitKind.MASS_ORG, district)
+    dept("HLHPN", "Hội Liên hiệp Phụ nữ huyện Tây Sơn", UnitKind.MASS_ORG, district)
+    dept("HD", "Huyện đoàn Tây Sơn", UnitKind.MASS_ORG, district)
+    ns.phu_phong = unit_create(
+        code="T-W1", name="Thị trấn Phú Phong", kind=UnitKind.TOWNSHIP, parent=district
+    )
+    ns.tay_vinh = unit_create(
+        code="T-W2", name="Xã Tây Vinh", kind=UnitKind.COMMUNE, parent=district
+    )
+    # Merged into another commune before the notice: not an addressee in 2024.
+    ns.gone = unit_create(
+        code="T-W3",
+        name="Xã Bình Tân",
+        kind=UnitKind.COMMUNE,
+        parent=district,
+        valid_to=dt.date(2023, 12, 31),
+    )
+    new = unit_create(code="T-P", name="Tỉnh Gia Lai", kind=UnitKind.PROVINCE)
+    commune = unit_create(
+        code="T-C",
+        name="Xã Tây Sơn",
+        kind=UnitKind.COMMUNE,
+        parent=new,
+        valid_from=dt.date(2025, 7, 1),
+    )
+    cpc = unit_create(
+        code="T-C.UBND",
+        name="Ủy ban nhân dân xã Tây Sơn",
+        kind=UnitKind.PEOPLES_COMMITTEE,
+        parent=commune,
+    )
+    ns.province, ns.commune, ns.commune_pc = new, commune, cpc
+    ns.c_vp = unit_create(
+        code="T-C.VP",
+        name="Văn phòng HĐND và UBND xã Tây Sơn",
+        kind=UnitKind.DEPARTMENT,
+        parent=cpc,
+    )
+    ns.c_pkt = unit_create(
+        code="T-C.PKT", name="Phòng Kinh tế xã Tây Sơn", kind=UnitKind.DEPARTMENT, parent=cpc
+    )
+    return ns
