@@ -31,6 +31,7 @@ from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require
 from cchc.dossiers import rules
 from cchc.dossiers.events import GENESIS_HASH, compute_hash, to_jsonable
+from cchc.dossiers.fees import fee_outstanding, fee_rule_blocks_return
 from cchc.dossiers.models import (
     OPEN_STATUSES,
     Applicant,
@@ -1510,6 +1511,16 @@ def dossier_return_result(
     if not (actor is None and method == ReturnMethod.ONLINE):
         _require_any(actor, Action.DOSSIER_RETURN_RESULT, [d.receiving_unit, d.postal_unit])
     _require_open(d, {DossierStatus.RESULT_READY})
+    if fee_rule_blocks_return(dossier=d):
+        owed = fee_outstanding(dossier=d)
+        amount = f"{int(owed):,}".replace(",", ".")
+        _refuse(
+            f"Người nộp chưa nộp phí, lệ phí ({amount} đồng) nên chưa trả kết quả."
+            if owed
+            else "Chưa xác định mức phí, lệ phí của hồ sơ nên chưa trả kết quả.",
+            "fee_unpaid",
+            "method",
+        )
     if method == ReturnMethod.ONLINE and not d.result_file:
         _refuse("Hồ sơ chưa có kết quả điện tử để trả trực tuyến.", "no_result_file", "method")
     now = timezone.now()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django.db.models import Q, QuerySet
@@ -10,7 +9,13 @@ from django.urls import reverse
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, scope_filter
-from cchc.dossiers.models import Dossier, DossierEvent, FeeStatus
+from cchc.dossiers.fees import (  # the fee rule lives in the dossier domain
+    SETTLED,
+    fee_blocks_return,
+    fee_needs_assessment,
+    fee_outstanding,
+)
+from cchc.dossiers.models import Dossier
 from cchc.integrations import conf
 from cchc.integrations.models import (
     Notification,
@@ -21,39 +26,12 @@ from cchc.integrations.models import (
 )
 from cchc.procedures.models import FeeItem
 
-SETTLED = frozenset({FeeStatus.PAID, FeeStatus.PAID_ONLINE, FeeStatus.EXEMPT})
+__all__ = ["SETTLED", "fee_blocks_return", "fee_needs_assessment", "fee_outstanding"]
 
 
 def fee_lines(*, dossier: Dossier) -> list[FeeItem]:
     """The fee schedule (biểu phí, lệ phí) of the procedure version the dossier was received under."""
     return list(FeeItem.objects.filter(version_id=dossier.procedure_version_id).order_by("pk"))
-
-
-def fee_needs_assessment(*, dossier: Dossier) -> bool:
-    """A fee whose amount varies (by case, or by the province's HĐND resolution) must be
-    set by an officer before it can be paid; any recorded fee decision sets it."""
-    if dossier.fee_status in SETTLED:
-        return False
-    varies = FeeItem.objects.filter(version_id=dossier.procedure_version_id, varies=True).exists()
-    if not varies:
-        return False
-    return not DossierEvent.objects.filter(dossier=dossier, action="fee_recorded").exists()
-
-
-def fee_outstanding(*, dossier: Dossier) -> Decimal:
-    """What the applicant still owes (đồng): the dossier's fee amount while unpaid, else 0.
-
-    For the dossier domain's return service ("no result returned before an obligatory
-    fee is paid"); reads only the dossier's own projection, so it costs no query."""
-    if dossier.fee_status == FeeStatus.UNPAID and dossier.fee_amount > 0:
-        return Decimal(dossier.fee_amount)
-    return Decimal(0)
-
-
-def fee_blocks_return(*, dossier: Dossier) -> bool:
-    """True when the fee is unpaid or not yet assessed (the procedure may say otherwise:
-    the domain checks that flag before calling this)."""
-    return fee_outstanding(dossier=dossier) > 0 or fee_needs_assessment(dossier=dossier)
 
 
 def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:

@@ -197,5 +197,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"cchc": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "cchc": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # pyHanko logs a traceback for every untrusted or tampered signature it validates;
+        # the public verification page reports the outcome itself.
+        "pyhanko": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

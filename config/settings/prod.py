@@ -4,7 +4,7 @@ from csp.constants import SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import CONTENT_SECURITY_POLICY, env
 
 REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CCHC_PUBLIC_BASE_URL")
 missing = [name for name in REQUIRED if not env.str(name, default="")]
@@ -57,4 +57,4 @@ if _gateway:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
         SELF,
         env("CCHC_PAYMENT_GATEWAY_ORIGIN"),
-    ]  # noqa: F405
+    ]

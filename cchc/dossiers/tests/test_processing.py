@@ -477,7 +477,11 @@ def test_result_locks_and_unlocks_a_subject(world):
 
 def test_on_commit_hooks_run_after_commit_only(world, django_capture_on_commit_callbacks):
     seen = []
-    services.ON_COMMIT_HOOKS.append(lambda pk, action: seen.append(action))
+
+    def hook(pk, action):
+        seen.append(action)
+
+    services.ON_COMMIT_HOOKS.append(hook)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             receive(world)
@@ -486,7 +490,7 @@ def test_on_commit_hooks_run_after_commit_only(world, django_capture_on_commit_c
             receive(world, components=[])
         assert seen == ["received"]
     finally:
-        services.ON_COMMIT_HOOKS.clear()
+        services.ON_COMMIT_HOOKS.remove(hook)
 
 
 def test_batch_handover_list_all_or_nothing_and_received_back(world):
