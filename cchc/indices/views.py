@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.indices import exports, selectors
 from cchc.indices.definition import BANDS, CRITERIA_BY_CODE, GROUPS_BY_CODE
+from cchc.indices.formulas import round_half_away
 from cchc.indices.periods import FORMAT_HELP, parse_period
 from cchc.indices.whatif import FIXES, Change
 
@@ -107,6 +108,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 for g in board.result.groups
             ],
             "bands": BANDS,
+            "trend_data": {
+                "label": f"{unit.name} (%)",
+                "labels": [m.period.label for m in board.trend],
+                "percent": [
+                    float(round_half_away(m.percent)) if m.percent is not None else None
+                    for m in board.trend
+                ],
+            },
         },
     )
 

@@ -45,6 +45,10 @@ def test_chairman_reads_the_index_and_finds_the_late_dossier(page):
     page.get_by_role("button", name="Xem").click()
     expect(page.locator("[data-testid=total]")).to_be_visible()
     expect(page.get_by_role("heading", name="Xếp hạng đơn vị trực thuộc")).to_be_visible()
+    # The month-by-month chart is drawn (Chart.js attaches itself to the canvas).
+    page.wait_for_function(
+        "() => window.Chart && window.Chart.getChart(document.getElementById('trend-chart'))"
+    )
     page.locator("a[href*='criterion=DOSSIER_ON_TIME']").click()
     expect(page.locator("h1")).to_contain_text("Hồ sơ làm mất điểm")
     expect(page.locator("table")).to_contain_text(late.code)
