@@ -81,3 +81,38 @@ def tree(db):
         code="T-C.PKT", name="Phòng Kinh tế xã Tây Sơn", kind=UnitKind.DEPARTMENT, parent=cpc
     )
     return ns
+
+
+COMMUNE_NOTICE = """ỦY BAN NHÂN DÂN
+XÃ TÂY SƠN
+Số: 12/TB-UBND
+Tây Sơn, ngày 10 tháng 9 năm 2025
+THÔNG BÁO
+Kết luận của Chủ tịch UBND xã tại cuộc họp giao ban
+Chủ tịch UBND xã kết luận như sau:
+1. Giao Văn phòng HĐND và UBND xã chủ trì, phối hợp với Phòng Kinh tế xã tổ chức tập huấn
+về hồ sơ công việc điện tử, hoàn thành trước ngày 15/11/2025; định kỳ hàng tháng báo cáo kết quả.
+2. Phòng Kinh tế xã rà soát danh mục thủ tục hành chính, xong trước ngày 29/11/2025.
+3. Đề nghị Hội Nông dân xã tuyên truyền đến hội viên.
+Nơi nhận:
+- Lưu: VT.
+CHỦ TỊCH
+Lê Văn Tâm
+"""
+
+
+@pytest.fixture
+def people(tree):
+    from cchc.accounts.models import Role
+    from cchc.accounts.services import role_assign, user_create
+
+    def person(username, role, unit, subtree=False):
+        user = user_create(username=username, password="x-Secret-123", full_name=username)
+        role_assign(user=user, role=role, unit=unit, include_subtree=subtree)
+        return user
+
+    return SimpleNamespace(
+        chairman=person("ct.tayson", Role.CHAIRMAN, tree.commune, subtree=True),
+        vp=person("cv.vp", Role.SPECIALIST, tree.c_vp),
+        pkt=person("cv.pkt", Role.SPECIALIST, tree.c_pkt),
+    )

@@ -1,0 +1,149 @@
+"""Reads of the directives app. "Overdue" and "late" are computed here from the deadline
+and the clock, never stored, so they cannot drift."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from cchc.accounts.permissions import Action, scope_filter
+from cchc.directives.models import OPEN_STATUSES, DirectiveDocument, Task, TaskStatus
+from cchc.units.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+
+def with_state(qs: QuerySet[Task], *, now: dt.datetime | None = None) -> QuerySet[Task]:
+    """Annotate `is_overdue` (open past its deadline) and `is_late` (done after it)."""
+    now = now or timezone.now()
+    return qs.annotate(
+        is_overdue=Case(
+            When(Q(status__in=OPEN_STATUSES, deadline__lt=now), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+        is_late=Case(
+            When(Q(status=TaskStatus.DONE, done_at__gt=F("deadline")), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def _listing(qs: QuerySet[Task]) -> QuerySet[Task]:
+    return qs.select_related("document", "owner").prefetch_related(
+        Prefetch("lead_units", queryset=Unit.objects.order_by("name")),
+        Prefetch("coordinating_units", queryset=Unit.objects.order_by("name")),
+    )
+
+
+def task_list_for_user(*, actor: User, now: dt.datetime | None = None) -> QuerySet[Task]:
+    """Tasks my units lead or coordinate, most urgent first."""
+    units = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_UPDATE))
+    qs = Task.objects.filter(Q(lead_units__in=units) | Q(coordinating_units__in=units)).distinct()
+    return _listing(with_state(qs, now=now)).order_by(
+        F("deadline").asc(nulls_last=True), "document_id", "position"
+    )
+
+
+def document_list(*, actor: User) -> QuerySet[DirectiveDocument]:
+    managed = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_MANAGE))
+    return DirectiveDocument.objects.filter(
+        Q(issuer__in=managed) | Q(issuer__isnull=True, created_by=actor)
+    ).annotate(task_count=Count("tasks"))
+
+
+def document_board(*, document: DirectiveDocument, now: dt.datetime | None = None) -> list[Task]:
+    return list(
+        _listing(with_state(document.tasks.filter(parent__isnull=True), now=now)).order_by(
+            "position", "pk"
+        )
+    )
+
+
+def document_progress(*, tasks: list[Task]) -> int:
+    """The notice's progress: its tasks' progress weighted (cancelled tasks left out)."""
+    live = [t for t in tasks if t.status != TaskStatus.CANCELLED and t.parent_id is None]
+    total = sum(t.weight for t in live)
+    return round(sum(t.progress * t.weight for t in live) / total) if total else 0
+
+
+@dataclass
+class UnitRecord:
+    unit_id: int
+    unit_name: str
+    total: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    open: int
+
+    @property
+    def worst_key(self) -> tuple[int, int, int, str]:
+        return (-self.overdue, -self.done_late, -self.open, self.unit_name)
+
+
+def chairman_overview(
+    *, actor: User, now: dt.datetime | None = None, year: int | None = None
+) -> list[UnitRecord]:
+    """Per lead unit, tasks of the notices the actor manages: done on time, done late,
+    overdue and open; the worst first. One query."""
+    now = now or timezone.now()
+    managed = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_MANAGE))
+    tasks = Task.objects.filter(
+        Q(document__issuer__in=managed)
+        | Q(document__issuer__isnull=True, document__created_by=actor),
+        parent__isnull=True,
+    ).exclude(status=TaskStatus.CANCELLED)
+    if year is not None:
+        tasks = tasks.filter(created_at__year=year)
+    rows = (
+        tasks.values("lead_units", "lead_units__name")
+        .annotate(
+            total=Count("pk", distinct=True),
+            done_on_time=Count(
+                "pk",
+                filter=Q(status=TaskStatus.DONE)
+                & (Q(deadline__isnull=True) | Q(done_at__lte=F("deadline"))),
+                distinct=True,
+            ),
+            done_late=Count(
+                "pk", filter=Q(status=TaskStatus.DONE, done_at__gt=F("deadline")), distinct=True
+            ),
+            overdue=Count(
+                "pk", filter=Q(status__in=OPEN_STATUSES, deadline__lt=now), distinct=True
+            ),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES), distinct=True),
+        )
+        .order_by()
+    )
+    records = [
+        UnitRecord(
+            unit_id=r["lead_units"],
+            unit_name=r["lead_units__name"],
+            total=r["total"],
+            done_on_time=r["done_on_time"],
+            done_late=r["done_late"],
+            overdue=r["overdue"],
+            open=r["open"],
+        )
+        for r in rows
+        if r["lead_units"] is not None
+    ]
+    return sorted(records, key=lambda r: r.worst_key)
+
+
+def draft_scope_units(*, issuer: Unit | None, on: dt.date | None) -> list[Unit]:
+    """Units a reviewer may pick for a draft's tasks (the issuer's subtree as of the date)."""
+    qs = Unit.objects.active_on(on or timezone.localdate())
+    if issuer is not None:
+        root = issuer
+        if issuer.kind == "peoples_committee" and issuer.parent is not None:
+            root = issuer.parent
+        qs = qs.subtree_of(root)
+    return list(qs.order_by("path"))

@@ -1,0 +1,400 @@
+"""Writes of the directives app: import -> review -> confirm, report, sign off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.accounts.permissions import Action, has_permission, require, require_any
+from cchc.calendars.selectors import calendar_for_unit
+from cchc.directives.matching import match_notice
+from cchc.directives.models import (
+    DirectiveDocument,
+    DirectiveDraft,
+    DraftStatus,
+    ReportKind,
+    Task,
+    TaskEvent,
+    TaskReport,
+    TaskStatus,
+)
+from cchc.directives.parsing import Recurrence, parse_notice
+from cchc.directives.reading import text_from_bytes
+from cchc.units.models import Unit
+
+if TYPE_CHECKING:
+    from cchc.accounts.models import User
+
+MAX_TEXT = 200_000
+
+
+def _require_manage(actor: User, issuer: Unit | None) -> None:
+    if issuer is not None:
+        require(actor, Action.DIRECTIVE_MANAGE, issuer)
+    else:
+        require_any(actor, Action.DIRECTIVE_MANAGE)
+
+
+def deadline_at(
+    day: dt.date, *, at: dt.time | None = None, unit: Unit | None = None
+) -> dt.datetime:
+    """A stated deadline day -> the instant it falls due on the unit's working calendar.
+
+    "Trước ngày 30/6/2024" on a Sunday falls due at the close of the last working day
+    before it (Friday 28/6): work is reported during office hours. An explicit time of
+    day ("trước 12 giờ ngày 26/5/2021") is kept as stated.
+    """
+    cal = calendar_for_unit(unit=unit)
+    if at is not None:
+        return dt.datetime.combine(day, at, tzinfo=cal.tz)
+    d = day
+    for _ in range(60):
+        if cal.is_working_day(d):
+            break
+        d -= dt.timedelta(days=1)
+    return cal.closing(d)
+
+
+@transaction.atomic
+def directive_import(
+    *,
+    actor: User,
+    text: str = "",
+    file: UploadedFile | None = None,
+    issuer: Unit | None = None,
+) -> DirectiveDraft:
+    """Read a document (pasted text or a .txt/.docx/.pdf file) and store its extraction as a
+    draft to review. No task exists until `directive_confirm`."""
+    _require_manage(actor, issuer)
+    if file is not None:
+        data = file.read()
+        text = text_from_bytes(data, filename=file.name or "")
+        file.seek(0)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": ValidationError("Vui lòng dán nội dung hoặc chọn tệp văn bản.", code="empty")}
+        )
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            {"text": ValidationError("Văn bản quá dài (tối đa 200.000 ký tự).", code="too_long")}
+        )
+    notice = parse_notice(text)
+    extraction = notice.as_dict()
+    matched = match_notice(notice=notice, issuer=issuer)
+    for row, match in zip(extraction["tasks"], matched, strict=True):  # type: ignore[call-overload]
+        row.update(match)
+    extraction["meeting_date"] = notice.meeting_date.isoformat() if notice.meeting_date else None
+    draft = DirectiveDraft(created_by=actor, issuer=issuer, text=text, extraction=extraction)
+    if file is not None:
+        draft.file = file
+    draft.save()
+    return draft
+
+
+def _units_by_code(codes: list[str], *, field: str, number: str) -> list[Unit]:
+    codes = [c.strip() for c in codes if c and c.strip()]
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in units]
+    if missing:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    "Nhiệm vụ mục %(number)s: không có đơn vị mã %(codes)s.",
+                    code="unknown_unit",
+                    params={"number": number, "codes": ", ".join(missing)},
+                )
+            }
+        )
+    return [units[c] for c in dict.fromkeys(codes)]
+
+
+def _flat_codes(value: Any) -> list[str]:
+    """[['A'], None, ['B', 'C']] (per name, from matching) or ['A', 'B'] -> ['A', 'B', 'C']."""
+    out: list[str] = []
+    for item in value or []:
+        if item is None:
+            continue
+        if isinstance(item, list | tuple):
+            out.extend(str(c) for c in item)
+        else:
+            out.append(str(item))
+    return out
+
+
+def draft_tasks(draft: DirectiveDraft) -> list[dict[str, Any]]:
+    """The draft's tasks in the shape `directive_confirm` takes as corrections."""
+    rows = []
+    for t in draft.extraction.get("tasks", []):
+        rows.append(
+            {
+                "number": t["number"],
+                "text": t["text"],
+                "lead_names": t.get("lead", []),
+                "coordinating_names": t.get("coordinating", []),
+                "lead_codes": _flat_codes(t.get("lead_codes")),
+                "coordinating_codes": _flat_codes(t.get("coordinating_codes")),
+                "deadline": t.get("deadline"),
+                "deadline_time": t.get("deadline_time"),
+                "recurrence": t.get("recurrence", []),
+                "needs_review": t.get("needs_review", True),
+            }
+        )
+    return rows
+
+
+def _as_date(value: Any, number: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(
+            {
+                "deadline": ValidationError(
+                    "Nhiệm vụ mục %(number)s: thời hạn không hợp lệ.",
+                    code="invalid_deadline",
+                    params={"number": number},
+                )
+            }
+        ) from None
+
+
+@transaction.atomic
+def directive_confirm(
+    *,
+    actor: User,
+    draft: DirectiveDraft,
+    corrections: list[dict[str, Any]] | None = None,
+    document: dict[str, Any] | None = None,
+) -> DirectiveDocument:
+    """Create the document and its tasks from the reviewed draft.
+
+    `corrections` is the full list of tasks as the reviewer left them (edited, added,
+    removed); None confirms the extraction as it is. Every task needs a lead unit.
+    """
+    draft = DirectiveDraft.objects.select_for_update().get(pk=draft.pk)
+    _require_manage(actor, draft.issuer)
+    if draft.status != DraftStatus.DRAFT:
+        raise ValidationError("Bản trích xuất này đã được xử lý.", code="not_draft")
+    rows = draft_tasks(draft) if corrections is None else corrections
+    if not rows:
+        raise ValidationError("Văn bản chưa có nhiệm vụ nào để giao.", code="no_tasks")
+    prepared = []
+    for row in rows:
+        number = str(row.get("number") or "").strip() or "?"
+        text = str(row.get("text") or "").strip()
+        if not text:
+            raise ValidationError(
+                {
+                    "text": ValidationError(
+                        "Nhiệm vụ mục %(number)s chưa có nội dung.",
+                        code="empty_text",
+                        params={"number": number},
+                    )
+                }
+            )
+        lead = _units_by_code(_flat_codes(row.get("lead_codes")), field="lead", number=number)
+        if not lead:
+            raise ValidationError(
+                {
+                    "lead": ValidationError(
+                        "Nhiệm vụ mục %(number)s chưa có đơn vị chủ trì.",
+                        code="no_lead",
+                        params={"number": number},
+                    )
+                }
+            )
+        coord = _units_by_code(
+            _flat_codes(row.get("coordinating_codes")), field="coordinating", number=number
+        )
+        recurrence = [r for r in row.get("recurrence") or [] if r in Recurrence.ORDER]
+        day = _as_date(row.get("deadline"), number)
+        at = row.get("deadline_time")
+        at_time = dt.time.fromisoformat(at) if isinstance(at, str) and at else None
+        prepared.append((number, text, lead, coord, recurrence, day, at_time, row))
+    meta = {**draft.extraction, **(document or {})}
+    issued = _as_date(meta.get("date"), "") if meta.get("date") else None
+    doc = DirectiveDocument.objects.create(
+        kind=str(meta.get("kind") or "")[:64],
+        number=str(meta.get("number") or "")[:64],
+        date=issued,
+        issuer=draft.issuer,
+        issuer_name=str(meta.get("issuer") or "")[:255],
+        title=str(meta.get("title") or ""),
+        signer=str(meta.get("signer") or "")[:150],
+        signer_title=str(meta.get("signer_title") or "")[:255],
+        text=draft.text,
+        file=draft.file.name if draft.file else "",
+        created_by=actor,
+    )
+    for position, (number, text, lead, coord, recurrence, day, at_time, row) in enumerate(prepared):
+        task = Task.objects.create(
+            document=doc,
+            number=number,
+            position=position,
+            text=text,
+            lead_names=list(row.get("lead_names") or []),
+            coordinating_names=list(row.get("coordinating_names") or []),
+            deadline=deadline_at(day, at=at_time, unit=lead[0]) if day else None,
+            recurrence=recurrence,
+        )
+        task.lead_units.set(lead)
+        task.coordinating_units.set(coord)
+        TaskEvent.objects.create(
+            task=task, actor=actor, kind="assigned", data={"lead": [u.code for u in lead]}
+        )
+    draft.status = DraftStatus.CONFIRMED
+    draft.document = doc
+    draft.save(update_fields=["status", "document"])
+    return doc
+
+
+def _rollup(task: Task) -> None:
+    """A parent's progress is its sub-tasks' progress weighted by their weights."""
+    parent = task.parent
+    while parent is not None:
+        subs = list(parent.subtasks.exclude(status=TaskStatus.CANCELLED))
+        total = sum(s.weight for s in subs)
+        if total:
+            parent.progress = round(sum(s.progress * s.weight for s in subs) / total)
+            parent.save(update_fields=["progress"])
+        parent = parent.parent
+
+
+def _in_units(actor: User, action: Action, units: list[Unit]) -> Unit | None:
+    for unit in units:
+        if has_permission(actor, action, unit):
+            return unit
+    return None
+
+
+@transaction.atomic
+def task_report(
+    *,
+    actor: User,
+    task: Task,
+    text: str,
+    progress: int | None = None,
+    link: str = "",
+    file: UploadedFile | None = None,
+) -> TaskReport:
+    """The lead unit reports progress (100% sends it to the issuer for sign-off); a
+    coordinating unit reports its contribution without moving the task's progress."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    lead_unit = _in_units(actor, Action.DIRECTIVE_UPDATE, list(task.lead_units.all()))
+    unit = lead_unit or _in_units(
+        actor, Action.DIRECTIVE_UPDATE, list(task.coordinating_units.all())
+    )
+    if unit is None:
+        raise PermissionDenied("Bạn không thuộc đơn vị chủ trì hoặc phối hợp nhiệm vụ này.")
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise ValidationError("Nhiệm vụ đã kết thúc, không thể báo cáo thêm.", code="closed")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": ValidationError("Vui lòng nhập nội dung báo cáo.", code="required")}
+        )
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationError(
+            {"progress": ValidationError("Tiến độ phải từ 0 đến 100%.", code="range")}
+        )
+    kind = ReportKind.PROGRESS if lead_unit is not None else ReportKind.CONTRIBUTION
+    report = TaskReport(
+        task=task,
+        kind=kind,
+        author=actor,
+        unit=unit,
+        progress=progress if kind == ReportKind.PROGRESS else None,
+        text=text,
+        link=link,
+    )
+    if file is not None:
+        report.file = file
+    report.full_clean(exclude=["task", "author", "unit", "file"])
+    report.save()
+    if kind == ReportKind.PROGRESS and progress is not None:
+        task.progress = progress
+        task.status = TaskStatus.REPORTED if progress == 100 else TaskStatus.IN_PROGRESS
+        task.save(update_fields=["progress", "status"])
+        _rollup(task)
+    TaskEvent.objects.create(
+        task=task, actor=actor, kind=kind, data={"progress": progress, "unit": unit.code}
+    )
+    return report
+
+
+@transaction.atomic
+def task_sign_off(*, actor: User, task: Task, accept: bool, note: str = "") -> Task:
+    """The issuing leader accepts a reported task as done, or sends it back."""
+    task = Task.objects.select_for_update().select_related("document").get(pk=task.pk)
+    _require_manage(actor, task.document.issuer)
+    if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+        raise ValidationError("Nhiệm vụ đã kết thúc.", code="closed")
+    if not accept and not note.strip():
+        raise ValidationError(
+            {"note": ValidationError("Vui lòng ghi rõ lý do trả lại.", code="required")}
+        )
+    if accept:
+        task.status = TaskStatus.DONE
+        task.progress = 100
+        task.done_at = timezone.now()
+    else:
+        task.status = TaskStatus.IN_PROGRESS
+        task.progress = min(task.progress, 90)
+    task.save(update_fields=["status", "progress", "done_at"])
+    TaskReport.objects.create(
+        task=task,
+        kind=ReportKind.SIGN_OFF if accept else ReportKind.SEND_BACK,
+        author=actor,
+        text=note.strip(),
+        progress=task.progress,
+    )
+    TaskEvent.objects.create(
+        task=task, actor=actor, kind="done" if accept else "sent_back", data={"note": note}
+    )
+    _rollup(task)
+    return task
+
+
+@transaction.atomic
+def subtask_create(
+    *,
+    actor: User,
+    parent: Task,
+    text: str,
+    lead_units: list[Unit],
+    weight: int = 1,
+    deadline: dt.date | None = None,
+) -> Task:
+    """Split a task: the lead unit (or the issuer) adds a weighted sub-task."""
+    if not (
+        _in_units(actor, Action.DIRECTIVE_UPDATE, list(parent.lead_units.all()))
+        or has_permission(actor, Action.DIRECTIVE_MANAGE, parent.document.issuer)
+    ):
+        raise PermissionDenied("Bạn không có quyền chia nhỏ nhiệm vụ này.")
+    if not text.strip() or not lead_units:
+        raise ValidationError("Nhiệm vụ con cần nội dung và đơn vị chủ trì.", code="invalid")
+    if weight < 1:
+        raise ValidationError({"weight": ValidationError("Trọng số phải ≥ 1.", code="range")})
+    sub = Task.objects.create(
+        document=parent.document,
+        number=parent.number,
+        position=parent.position,
+        text=text.strip(),
+        parent=parent,
+        weight=weight,
+        deadline=deadline_at(deadline, unit=lead_units[0]) if deadline else parent.deadline,
+        recurrence=list(parent.recurrence),
+    )
+    sub.lead_units.set(lead_units)
+    TaskEvent.objects.create(task=sub, actor=actor, kind="assigned", data={"parent": parent.pk})
+    _rollup(sub)
+    return sub
