@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 from cchc.indices.definition import CRITERIA, GROUPS, Criterion, GroupCode, Source
@@ -49,7 +50,6 @@ RATINGS: tuple[str, ...] = ("satisfied", "normal", "dissatisfied")
 WITH_RESULT: frozenset[str] = frozenset({"done", "returned"})
 
 TWO_PLACES = Decimal("0.01")
-ONE = Decimal(1)
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,10 @@ class CriterionResult:
     criterion: Criterion
     numerator: int | None
     denominator: int | None
-    rate: Decimal | None  # exact, unrounded
-    score: Decimal | None  # exact, unrounded
+    rate: Decimal | None  # unrounded
+    score: Decimal | None  # unrounded
     lost: tuple[str, ...] = ()  # codes of dossiers in the denominator, not the numerator
+    exact_score: Fraction | None = None  # the score as an exact fraction (for the sums)
 
     @property
     def code(self) -> str:
@@ -145,6 +146,7 @@ class GroupResult:
     code: GroupCode
     max: int  # sum of the maxima of the computable criteria
     score: Decimal | None  # unrounded sum; None when no criterion is computable
+    exact_score: Fraction | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"code": str(self.code), "max": self.max, "score": _out(self.score)}
@@ -159,11 +161,14 @@ class IndexResult:
     total_max: int
     dossiers: int  # rows in the population (received in the period, after filters)
     extra: dict[str, Any] = field(default_factory=dict)
+    exact_total: Fraction | None = None
 
     @property
     def percent(self) -> Decimal | None:
         if self.total_score is None or self.total_max == 0:
             return None
+        if self.exact_total is not None:
+            return to_decimal(self.exact_total * 100 / self.total_max)
         return self.total_score * 100 / self.total_max
 
     def criterion(self, code: str) -> CriterionResult:
@@ -189,16 +194,26 @@ def _out(value: Decimal | None) -> float | None:
     return None if value is None else float(round_half_away(value))
 
 
+def to_decimal(value: Fraction) -> Decimal:
+    """One correctly rounded division: a value with a finite decimal expansion (such as
+    an exact tie like 0.125) comes out exact, so rounding it later is exact too."""
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
 def ratio_result(criterion: Criterion, num: int, den: int, lost: list[str]) -> CriterionResult:
+    # Exact rational arithmetic, converted to Decimal once per figure: chained Decimal
+    # operations could turn an exact half (e.g. 6 × (3/160) / 0.9 = 0.125) into
+    # 0.12499…9 and round it the wrong way.
     if den == 0:
         return CriterionResult(criterion, num, den, None, None, ())
-    rate = Decimal(num) / Decimal(den)
-    maximum = Decimal(criterion.max)
+    rate = Fraction(num, den)
     if criterion.threshold is None:
-        score = maximum * rate
+        score = criterion.max * rate
     else:
-        score = maximum * min(ONE, rate / criterion.threshold)
-    return CriterionResult(criterion, num, den, rate, score, tuple(lost))
+        score = criterion.max * min(Fraction(1), rate / Fraction(criterion.threshold))
+    return CriterionResult(
+        criterion, num, den, to_decimal(rate), to_decimal(score), tuple(lost), score
+    )
 
 
 @dataclass
@@ -297,20 +312,32 @@ def assemble(
     for group in GROUPS:
         members = [r for r in criteria if r.criterion.group == group.code and r.computable]
         if members:
+            exact = sum((_exact(r) for r in members), Fraction(0))
             groups.append(
                 GroupResult(
                     group.code,
                     sum(r.criterion.max for r in members),
-                    sum((r.score for r in members if r.score is not None), Decimal(0)),
+                    to_decimal(exact),
+                    exact,
                 )
             )
         else:
             groups.append(GroupResult(group.code, 0, None))
-    computable = [g for g in groups if g.score is not None]
-    total_score = (
-        sum((g.score for g in computable if g.score is not None), Decimal(0))
+    computable = [g for g in groups if g.exact_score is not None]
+    exact_total = (
+        sum((g.exact_score for g in computable if g.exact_score is not None), Fraction(0))
         if computable
         else None
     )
+    total_score = to_decimal(exact_total) if exact_total is not None else None
     total_max = sum(g.max for g in groups)
-    return IndexResult(period, criteria, tuple(groups), total_score, total_max, dossiers)
+    return IndexResult(
+        period, criteria, tuple(groups), total_score, total_max, dossiers, {}, exact_total
+    )
+
+
+def _exact(r: CriterionResult) -> Fraction:
+    if r.exact_score is not None:
+        return r.exact_score
+    assert r.score is not None
+    return Fraction(r.score)

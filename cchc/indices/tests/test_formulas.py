@@ -320,6 +320,15 @@ def test_rounding_half_away_from_zero_and_unrounded_sums():
     assert digitization == {"code": "digitization", "max": 12, "score": 4.17}
 
 
+def test_an_exact_half_after_the_threshold_division_rounds_up():
+    # 3 satisfied of 160: rate 0.01875, score 6 × 0.01875 / 0.9 = 0.125 exactly → 0.13.
+    # (Chained Decimal operations give 0.12499…98 and would round it down to 0.12.)
+    good = [row(finished_at="2024-03-05T10:00") for _ in range(3)]
+    bad = [row(finished_at="2024-03-05T10:00", complaint=1) for _ in range(157)]
+    c = crit(score(facts(good + bad), MARCH), "DOSSIER_RECEIVING_SATISFACTION")
+    assert (c["numerator"], c["denominator"], c["rate"], c["score"]) == (3, 160, 0.02, 0.13)
+
+
 def test_period_boundaries_are_inclusive_to_the_second():
     rows = [
         row(code="FIRST", received_at="2024-03-01T00:00:00"),
@@ -437,10 +446,11 @@ def test_properties_scores_within_bounds_and_totals_add_up(rows, period_text):
         members = [c for c in result.criteria if c.criterion.group == g.code and c.computable]
         assert g.max == sum(c.criterion.max for c in members)
         if members:
-            assert g.score == sum(c.score for c in members)
+            assert g.exact_score == sum(c.exact_score for c in members)
+            assert abs(g.score - sum(c.score for c in members)) < Decimal("1e-20")
     computable = [g for g in result.groups if g.score is not None]
     if computable:
-        assert result.total_score == sum(g.score for g in computable)
+        assert result.exact_total == sum(g.exact_score for g in computable)
         assert result.total_max == sum(g.max for g in result.groups)
         assert 0 <= result.percent <= 100
     out = result.as_json()
