@@ -18,7 +18,6 @@ from cchc.dossiers.models import (
     ApplicantKind,
     Channel,
     ComponentSource,
-    FeeStatus,
     PauseKind,
     PetitionKind,
     Rating,
@@ -390,16 +389,43 @@ class NoteForm(VersionedForm):
     )
 
 
-class FeeForm(VersionedForm):
-    status = forms.ChoiceField(label=_("Tình trạng phí, lệ phí"), choices=FeeStatus.choices)
-    amount = forms.DecimalField(
-        label=_("Số tiền (đồng)"),
+def _money(label: str, **kw: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
         required=False,
         max_digits=14,
         decimal_places=0,
         error_messages={"invalid": _("Số tiền không hợp lệ.")},
+        **kw,
     )
-    receipt = forms.CharField(label=_("Số biên lai / mã giao dịch"), max_length=100, required=False)
+
+
+class FeeForm(VersionedForm):
+    """A fee collected at the counter against a receipt (biên lai thu phí, lệ phí);
+    the amount and receipt are checked by cchc.integrations.services.payment_record_counter."""
+
+    amount = _money(_("Số tiền thu (đồng)"))
+    receipt_no = forms.CharField(label=_("Số biên lai"), max_length=40, required=False)
+
+
+class FeeAssessForm(VersionedForm):
+    """The amount of a fee whose schedule varies (mức thu thay đổi theo hồ sơ)."""
+
+    amount = _money(_("Mức phí, lệ phí của hồ sơ (đồng)"))
+
+
+class FeeExemptForm(VersionedForm):
+    """Exemption (miễn phí, lệ phí) with its legal basis."""
+
+    basis = forms.CharField(
+        label=_("Căn cứ miễn, giảm (văn bản, đối tượng)"), max_length=100, required=False
+    )
+
+    def clean_basis(self) -> str:
+        basis = " ".join(self.cleaned_data["basis"].split())
+        if not basis:
+            raise ValidationError(_("Vui lòng ghi căn cứ miễn, giảm phí, lệ phí."), "required")
+        return basis
 
 
 # --- Daily work ------------------------------------------------------------------------

@@ -670,3 +670,49 @@ def subject_block_list(*, user: User, include_lifted: bool = False) -> QuerySet:
 def subject_block_get_for_user(*, user: User, pk: int):
     """One block for its page; SubjectBlock.DoesNotExist when the user cannot see it."""
     return subject_block_list(user=user, include_lifted=True).get(pk=pk)
+
+
+@dataclass
+class DossierPageExtras:
+    """What other apps keep about a dossier, for its staff page: the fee schedule and
+    payments (cchc.integrations), the signed electronic results (cchc.documents) and the
+    notification outbox. A fixed number of queries, however many rows each holds."""
+
+    fee_lines: list
+    fee_outstanding: Decimal
+    fee_needs_assessment: bool
+    fee_varies: bool
+    fee_blocks_return: bool
+    payments: list
+    notifications: list
+    results: list
+
+
+def dossier_page_extras(*, dossier: Dossier) -> DossierPageExtras:
+    # Imported here: integrations and documents import the dossier domain, not the reverse.
+    from cchc.documents.models import ResultDocument
+    from cchc.dossiers.fees import SETTLED, fee_outstanding
+    from cchc.integrations import selectors as integrations
+
+    lines = integrations.fee_lines(dossier=dossier)
+    varies = any(item.varies for item in lines)
+    settled = dossier.fee_status in SETTLED
+    # The same rule as cchc.dossiers.fees.fee_needs_assessment, without re-reading the
+    # schedule: a varying fee is set by the first fee decision recorded on the dossier.
+    needs = (
+        varies
+        and not settled
+        and not DossierEvent.objects.filter(dossier=dossier, action="fee_recorded").exists()
+    )
+    outstanding = fee_outstanding(dossier=dossier)
+    blocks = not dossier.procedure_version.fee_collected_after_return and (outstanding > 0 or needs)
+    return DossierPageExtras(
+        fee_lines=lines,
+        fee_outstanding=outstanding,
+        fee_needs_assessment=needs,
+        fee_varies=varies,
+        fee_blocks_return=blocks,
+        payments=list(integrations.payments_of_dossier(dossier=dossier)),
+        notifications=list(dossier.notifications.order_by("-created_at", "-pk")),
+        results=list(ResultDocument.objects.filter(dossier=dossier).order_by("-signed_at", "-pk")),
+    )

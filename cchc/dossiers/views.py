@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -26,10 +27,13 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import Action, units_in_scope
 from cchc.dossiers import selectors, services
+from cchc.dossiers.fees import SETTLED
 from cchc.dossiers.forms import (
     ApologiseForm,
     ApproveForm,
     AssignForm,
+    FeeAssessForm,
+    FeeExemptForm,
     FeeForm,
     HandoverBatchForm,
     HandoverForm,
@@ -54,7 +58,8 @@ from cchc.dossiers.forms import (
     SupplementRequestForm,
     add_service_error,
 )
-from cchc.dossiers.models import Dossier, DossierStatus, HandoverBatch, SubjectBlock
+from cchc.dossiers.models import Dossier, DossierStatus, FeeStatus, HandoverBatch, SubjectBlock
+from cchc.integrations import services as integration_services
 from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
 
 # --- Queues ---------------------------------------------------------------------------
@@ -202,6 +207,7 @@ class ActionSpec:
     available: Callable[[selectors.DossierPage], bool]
     call: Callable[[Any, Dossier, Any], Any]
     form_kwargs: Callable[[selectors.DossierPage], dict] = lambda page: {}
+    initial: Callable[[selectors.DossierPage], dict] = lambda page: {}
     files: bool = False
     danger: bool = False
 
@@ -230,6 +236,15 @@ def _earlier_steps(page: selectors.DossierPage) -> list[tuple[int, str]]:
 
 def _open_petitions(page: selectors.DossierPage) -> list:
     return [p for p in page.petitions if p.answered_at is None]
+
+
+def _fee_open(page: selectors.DossierPage) -> bool:
+    """Fee actions: officers of the receiving unit, while the fee is not settled."""
+    return (
+        page.can["receive"]
+        and _st(page) != DossierStatus.WITHDRAWN
+        and page.dossier.fee_status not in SETTLED
+    )
 
 
 def _v(form) -> int:
@@ -398,16 +413,40 @@ ACTIONS: dict[str, ActionSpec] = {
             ),
         ),
         ActionSpec(
+            "fee_assess",
+            gettext_lazy("Xác định mức phí, lệ phí"),
+            FeeAssessForm,
+            lambda p: _fee_open(p) and p.extras.fee_varies,
+            lambda user, d, f: integration_services.fee_assess(
+                actor=user, dossier=d, amount=f.cleaned_data["amount"], expected_version=_v(f)
+            ),
+        ),
+        ActionSpec(
             "fee",
-            gettext_lazy("Ghi nhận phí, lệ phí"),
+            gettext_lazy("Thu phí, lệ phí tại quầy"),
             FeeForm,
-            lambda p: p.can["receive"] and _st(p) not in {DossierStatus.WITHDRAWN},
+            lambda p: _fee_open(p) and p.extras.fee_outstanding > 0,
+            lambda user, d, f: integration_services.payment_record_counter(
+                actor=user,
+                dossier=d,
+                amount=f.cleaned_data["amount"],
+                receipt_no=f.cleaned_data["receipt_no"],
+                expected_version=_v(f),
+            ),
+            initial=lambda p: {"amount": p.extras.fee_outstanding},
+        ),
+        ActionSpec(
+            "fee_exempt",
+            gettext_lazy("Miễn phí, lệ phí"),
+            FeeExemptForm,
+            lambda p: _fee_open(p) and (p.extras.fee_outstanding > 0 or p.extras.fee_varies),
+            # Exemptions stay on the domain service: no money changes hands, no receipt.
             lambda user, d, f: services.dossier_fee_record(
                 actor=user,
                 dossier=d,
-                status=f.cleaned_data["status"],
-                amount=f.cleaned_data["amount"],
-                receipt=f.cleaned_data["receipt"],
+                status=FeeStatus.EXEMPT,
+                amount=Decimal(0),
+                receipt=f.cleaned_data["basis"],
                 expected_version=_v(f),
             ),
         ),
@@ -522,7 +561,7 @@ def _actions(page: selectors.DossierPage, bound: ShownAction | None = None) -> l
         if not spec.available(page):
             continue
         form = spec.form(
-            initial={"expected_version": page.dossier.version},
+            initial={"expected_version": page.dossier.version, **spec.initial(page)},
             prefix=spec.name,
             **spec.form_kwargs(page),
         )
@@ -533,9 +572,12 @@ def _actions(page: selectors.DossierPage, bound: ShownAction | None = None) -> l
 
 def _load_page(request: HttpRequest, code: str) -> selectors.DossierPage:
     try:
-        return selectors.dossier_page(user=request.user, code=code)
+        page = selectors.dossier_page(user=request.user, code=code)
     except Dossier.DoesNotExist as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+    # Fees, payments, signed results and notifications kept by the other apps.
+    page.extras = selectors.dossier_page_extras(dossier=page.dossier)
+    return page
 
 
 @login_required
@@ -584,7 +626,9 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     bound = ShownAction(spec=spec, form=form, url=url, open=True)
     if request.htmx:
         # htmx swaps only 2xx responses: the refused form comes back with its messages.
-        return render(request, "dossiers/detail.html#action", {"a": bound, "d": page.dossier})
+        return render(
+            request, "dossiers/detail.html#action", {"a": bound, "d": page.dossier, "p": page}
+        )
     return render(
         request,
         "dossiers/detail.html",

@@ -166,3 +166,15 @@ def days(value) -> str:
         return ""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+@register.filter
+def dong(value) -> str:
+    """An amount in đồng the Vietnamese way: 1.234.567 đồng."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{amount:,}".replace(",", ".") + " " + str(_("đồng"))

@@ -1,4 +1,4 @@
-"""Less frequent step actions through the screens: pauses, apology, fees, closing the
+"""Less frequent step actions through the screens: pauses, apology, closing the
 dossier on the applicant's request, postal intake, and the leader page's query count."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cchc.dossiers.models import Channel, Dossier, DossierStatus, FeeStatus
+from cchc.dossiers.models import Channel, Dossier, DossierStatus
 from cchc.dossiers.tests.conftest import VN
 from cchc.dossiers.tests.factories import drive_to, receive
 from cchc.dossiers.tests.test_views import (
@@ -77,19 +77,6 @@ def test_apology_once_with_a_new_date(client, world):
     assert r.status_code == 400
     assert "không được hẹn lại lần thứ hai" in text(r)
     assert events(d) == before
-
-
-def test_fee_needs_a_receipt_when_paid(client, world):
-    d = receive(world)
-    client.force_login(world.officer)
-    before = events(d)
-    r = post_action(client, d, "fee", {"status": "paid", "amount": "8000", "receipt": ""})
-    assert r.status_code == 400
-    assert "Vui lòng ghi số biên lai / mã giao dịch." in text(r)
-    assert events(d) == before
-    r = post_action(client, d, "fee", {"status": "paid", "amount": "8000", "receipt": "BL 12"})
-    assert r.status_code == 302
-    assert fresh(d).fee_status == FeeStatus.PAID
 
 
 @pytest.mark.parametrize(
