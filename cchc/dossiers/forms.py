@@ -371,6 +371,53 @@ class IssueResultForm(VersionedForm):
     result_number = forms.CharField(label=_("Số, ký hiệu kết quả"), max_length=100, required=False)
 
 
+class ResultPdfForm(VersionedForm):
+    """The content of an electronic result that cchc.documents renders and signs
+    (result_pdf_issue); the documents service checks lengths and the dossier's state."""
+
+    title = forms.CharField(
+        label=_("Tên kết quả (mặc định: kết quả của thủ tục)"), max_length=500, required=False
+    )
+    number = forms.CharField(label=_("Số, ký hiệu kết quả"), max_length=100, required=False)
+    lines = forms.CharField(
+        label=_("Các dòng nội dung, mỗi dòng “Tên mục: giá trị”"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    body = forms.CharField(
+        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    signer_title = forms.CharField(label=_("Chức danh người ký"), max_length=200, required=False)
+    paper = forms.BooleanField(label=_("Kèm bản giấy"), required=False)
+
+    def clean_lines(self) -> list[tuple[str, str]]:
+        pairs = []
+        for raw in self.cleaned_data["lines"].splitlines():
+            if not raw.strip():
+                continue
+            label, sep, value = raw.partition(":")
+            if not sep or not label.strip():
+                raise ValidationError(
+                    _("Mỗi dòng nội dung có dạng “Tên mục: giá trị”: %(line)s"),
+                    "invalid",
+                    params={"line": raw.strip()},
+                )
+            pairs.append((label.strip(), value.strip()))
+        return pairs
+
+    def content(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        content: dict[str, Any] = {
+            "title": data["title"],
+            "number": data["number"],
+            "fields": data["lines"],
+            "body": data["body"],
+        }
+        if data["signer_title"]:
+            content["signer_title"] = data["signer_title"]
+        return content
+
+
 class ReturnResultForm(VersionedForm):
     method = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnMethod.choices)
     note = forms.CharField(label=_("Ghi chú"), required=False)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("handover-batches/<int:pk>/", views.handover_batch, name="handover_batch"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/receipt/", views.receipt, name="receipt"),
+    path("<str:code>/result.pdf", views.result_file, name="result_file"),
     path("<str:code>/<slug:action>/", views.action, name="action"),
 ]

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import Action, units_in_scope
+from cchc.documents.services import result_pdf_issue
 from cchc.dossiers import selectors, services
 from cchc.dossiers.fees import SETTLED
 from cchc.dossiers.forms import (
@@ -49,6 +50,7 @@ from cchc.dossiers.forms import (
     RateForm,
     ReasonForm,
     ReassignForm,
+    ResultPdfForm,
     ResumeForm,
     ReturnResultForm,
     ReturnToStepForm,
@@ -400,6 +402,19 @@ ACTIONS: dict[str, ActionSpec] = {
             files=True,
         ),
         ActionSpec(
+            "issue_result_pdf",
+            gettext_lazy("Ban hành kết quả điện tử (ký số)"),
+            ResultPdfForm,
+            lambda p: _st(p) in _RUNNING and (p.can["process"] or p.can["process_receiving"]),
+            lambda user, d, f: result_pdf_issue(
+                dossier=d,
+                actor=user,
+                content=f.content(),
+                paper=f.cleaned_data["paper"],
+                expected_version=_v(f),
+            ),
+        ),
+        ActionSpec(
             "return_result",
             gettext_lazy("Trả kết quả"),
             ReturnResultForm,
@@ -591,6 +606,22 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "dossiers/detail.html",
         {"p": page, "d": page.dossier, "actions": _actions(page), "now": timezone.now()},
+    )
+
+
+@login_required
+def result_file(request: HttpRequest, code: str) -> HttpResponse:
+    """The signed electronic result, for the staff who may see the dossier."""
+    try:
+        dossier = selectors.dossier_get_for_user(user=request.user, code=code)
+    except (Dossier.DoesNotExist, PermissionDenied) as exc:
+        raise Http404 from exc
+    if not dossier.result_file:
+        raise Http404(_("Hồ sơ chưa có kết quả điện tử."))
+    return FileResponse(
+        dossier.result_file.open("rb"),
+        content_type="application/pdf",
+        filename=f"ket-qua-{dossier.code}.pdf",
     )
 
 
