@@ -2,6 +2,8 @@ from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (kept for future 
 from django.contrib import admin
 from django.urls import include, path
 
+from cchc.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -15,5 +17,7 @@ urlpatterns = [
     path("integrations/", include("cchc.integrations.urls")),
     path("dvc/", include("cchc.portal.urls")),
     path("directives/", include("cchc.directives.urls")),
+    path("assessments/", include("cchc.assessments.urls")),
+    path("api/", api.urls),
     path("", include("cchc.core.urls")),
 ]

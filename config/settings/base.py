@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "cchc.documents",
     "cchc.integrations",
     "cchc.directives",
+    "cchc.assessments",
+    "cchc.api",
     "cchc.demo",
 ]
 
