@@ -382,9 +382,10 @@ def facts_from_database(*, period: Period, unit: Any = None) -> Iterator[Dossier
       component reuses digitized data;
     - fee_required: the procedure version has a non-zero fee item;
     - paid_online: fee status "paid online";
-    - complaint: 0 — the project has no petition (PAKN) records yet — except for imported
-      dossiers, whose `result_electronic` and `complaint` flags (which the projection has
-      no place for) are read from their import event.
+    - complaint: a complaint or petition (PAKN) about the dossier was recorded
+      (`petition_count` > 0; QĐ 766: dossiers "có PAKN về việc giải quyết");
+    - imported dossiers: `result_electronic` and `complaint` flags the projection has no
+      place for are read from their import event.
     """
     from cchc.dossiers.models import Dossier
 
@@ -444,6 +445,7 @@ def facts_from_queryset(qs: Any) -> Iterator[DossierFacts]:
         "rating",
         "external_result",
         "external_complaint",
+        "petition_count",
     )
     for (
         code,
@@ -466,6 +468,7 @@ def facts_from_queryset(qs: Any) -> Iterator[DossierFacts]:
         rating,
         external_result,
         external_complaint,
+        petitions,
     ) in rows.iterator(chunk_size=2000):
         final_status = STATUS_MAP[status]
         yield DossierFacts(
@@ -489,7 +492,7 @@ def facts_from_queryset(qs: Any) -> Iterator[DossierFacts]:
             fee_required=bool(has_fee),
             paid_online=fee_status == FeeStatus.PAID_ONLINE,
             rating=rating or None,
-            complaint=bool(external_complaint),
+            complaint=petitions > 0 or bool(external_complaint),
         )
 
 

@@ -11,12 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cchc.dossiers import services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import VN
-from cchc.dossiers.tests.factories import (
-    make_unit,
-    receive,
-)
+from cchc.dossiers.tests.factories import drive_to, make_unit, receive
 from cchc.indices.formulas import score
 from cchc.indices.interchange import export_csv, facts_from_database, read_csv
 from cchc.indices.periods import parse_period
@@ -144,3 +142,19 @@ def test_commands_export_and_index_from_the_database(dossiers, tmp_path):
         call_command("index", "--period", "2026-11", "--unit", "NOPE")
     with pytest.raises(CommandError, match="không hợp lệ"):
         call_command("dossiers", "export", "--period", "11/2026", "--csv", str(path))
+
+
+def test_a_petition_about_the_dossier_is_a_complaint(world, clock, tmp_path):
+    d = drive_to(world, receive(world), "returned")
+    [before] = facts_from_database(period=NOVEMBER)
+    assert before.complaint is False
+    services.dossier_petition_add(
+        actor=world.officer, dossier=d, kind="complaint", content="Trả kết quả chậm so với hẹn"
+    )
+    [after] = facts_from_database(period=NOVEMBER)
+    assert after.complaint is True
+    result = index_for_database(period=NOVEMBER)
+    assert result.criterion("DOSSIER_RECEIVING_SATISFACTION").lost == (d.code,)
+    path = tmp_path / "x.csv"
+    export_csv(period=NOVEMBER, path=path)
+    assert result.as_json() == score(read_csv(path), NOVEMBER).as_json()
