@@ -1,0 +1,386 @@
+"""Reads of the reform assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cchc.accounts.models import User
+from cchc.accounts.permissions import Action, has_permission, scope_filter
+from cchc.assessments import formulas, heads, scoring, surveys
+from cchc.assessments.framework import FrameworkDef, parse_framework
+from cchc.assessments.models import (
+    Assessment,
+    AssessmentEvent,
+    AssessmentStatus,
+    Criterion,
+    CriterionScore,
+    Framework,
+    HeadEvaluation,
+    Survey,
+    SurveyResponse,
+)
+from cchc.units.models import Unit
+
+
+def framework_document(framework: Framework) -> dict[str, Any]:
+    """The framework back as its JSON document (for validation after an edit, and export)."""
+    criteria = list(Criterion.objects.filter(area__framework=framework).order_by("position", "pk"))
+    children: dict[int | None, list[Criterion]] = {}
+    for c in criteria:
+        children.setdefault(c.parent_id, []).append(c)
+
+    def node(c: Criterion) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": c.code,
+            "title": c.title,
+            "max": str(c.max_points),
+            "method": c.method,
+            "formula": c.formula,
+            "evidence": c.evidence,
+        }
+        if c.pk in children:
+            out["children"] = [node(k) for k in children[c.pk]]
+        return out
+
+    return {
+        "code": framework.code,
+        "year": framework.year,
+        "level": framework.level,
+        "title": framework.title,
+        "basis": framework.basis,
+        "bands": framework.bands,
+        "areas": [
+            {
+                "code": a.code,
+                "title": a.title,
+                "criteria": [node(c) for c in children.get(None, []) if c.area_id == a.pk],
+            }
+            for a in framework.areas.order_by("position")
+        ],
+    }
+
+
+def framework_def(framework: Framework) -> FrameworkDef:
+    return parse_framework(framework_document(framework))
+
+
+def framework_list() -> QuerySet[Framework]:
+    return Framework.objects.all()
+
+
+def framework_bands(framework: Framework) -> tuple[scoring.Band, ...]:
+    return scoring.parse_bands(framework.bands) if framework.bands else scoring.PAR_BANDS
+
+
+# --- Assessments -----------------------------------------------------------------------
+
+
+def _visible(user: User) -> Q:
+    return scope_filter(user, Action.ASSESSMENT_SELF, field="unit__") | scope_filter(
+        user, Action.ASSESSMENT_APPRAISE, field="unit__"
+    )
+
+
+def assessment_list(*, user: User, year: int | None = None) -> list[Assessment]:
+    qs = Assessment.objects.filter(_visible(user)).select_related("framework", "unit")
+    if year is not None:
+        qs = qs.filter(framework__year=year)
+    return list(qs.order_by("-framework__year", "unit__name"))
+
+
+def may_self_assess(user: User, assessment: Assessment) -> bool:
+    return has_permission(user, Action.ASSESSMENT_SELF, assessment.unit)
+
+
+def may_appraise(user: User, assessment: Assessment) -> bool:
+    return has_permission(user, Action.ASSESSMENT_APPRAISE, assessment.unit)
+
+
+def assessment_get(*, user: User, pk: int) -> Assessment:
+    assessment = Assessment.objects.select_related("framework", "unit").filter(pk=pk).first()
+    if assessment is None or not (
+        may_self_assess(user, assessment) or may_appraise(user, assessment)
+    ):
+        raise PermissionDenied("Bạn không có quyền xem bản đánh giá này.")
+    return assessment
+
+
+@dataclass(frozen=True)
+class AreaBlock:
+    code: str
+    title: str
+    max_points: Decimal
+    self_score: Decimal
+    final_score: Decimal | None
+    scores: list[CriterionScore]
+
+
+def assessment_sheet(*, assessment: Assessment) -> list[AreaBlock]:
+    """The leaf scores grouped by area, with area subtotals (two queries)."""
+    scores = list(
+        assessment.scores.select_related("criterion__area", "criterion__parent").order_by(
+            "criterion__area__position", "criterion__parent__position", "criterion__position"
+        )
+    )
+    by_area: dict[int, list[CriterionScore]] = defaultdict(list)
+    for s in scores:
+        by_area[s.criterion.area_id].append(s)
+    out = []
+    for area in assessment.framework.areas.order_by("position"):
+        items = by_area.get(area.pk, [])
+        final = (
+            sum((s.final_score or Decimal(0) for s in items), Decimal(0))
+            if assessment.status == AssessmentStatus.FINAL
+            else None
+        )
+        out.append(
+            AreaBlock(
+                area.code,
+                area.title,
+                sum((s.criterion.max_points for s in items), Decimal(0)),
+                sum((s.self_score or Decimal(0) for s in items), Decimal(0)),
+                final,
+                items,
+            )
+        )
+    return out
+
+
+def assessment_events(*, assessment: Assessment) -> list[AssessmentEvent]:
+    return list(assessment.events.select_related("actor", "criterion"))
+
+
+# --- Results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    assessment: Assessment
+    rank: int
+    percent: Decimal
+    band: str
+    areas: dict[str, Decimal]
+    previous_percent: Decimal | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous_percent is None else self.percent - self.previous_percent
+
+
+def framework_results(*, framework: Framework) -> list[ResultRow]:
+    """Finalised assessments ranked by percent, with area scores and last year's percent."""
+    finals = list(
+        framework.assessments.filter(status=AssessmentStatus.FINAL).select_related("unit")
+    )
+    ranked = scoring.rank(
+        [(str(a.pk), a.final_percent or Decimal(0)) for a in finals], framework_bands(framework)
+    )
+    areas: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for s in CriterionScore.objects.filter(assessment__in=finals).values(
+        "assessment_id", "criterion__area__code", "final_score"
+    ):
+        areas[s["assessment_id"]][s["criterion__area__code"]] += s["final_score"] or Decimal(0)
+    previous = dict(
+        Assessment.objects.filter(
+            framework__level=framework.level,
+            framework__year=framework.year - 1,
+            status=AssessmentStatus.FINAL,
+            unit__in=[a.unit_id for a in finals],
+        ).values_list("unit_id", "final_percent")
+    )
+    by_pk = {str(a.pk): a for a in finals}
+    return [
+        ResultRow(
+            by_pk[r.key],
+            r.rank,
+            r.percent,
+            r.band,
+            dict(areas[by_pk[r.key].pk]),
+            previous.get(by_pk[r.key].unit_id),
+        )
+        for r in ranked
+    ]
+
+
+@dataclass(frozen=True)
+class WeakCriterion:
+    criterion: Criterion
+    attainment: Decimal
+    units_scored: int
+    weak_units: list[Unit]
+
+
+def weakest_criteria(
+    *, framework: Framework, threshold: Decimal = Decimal("0.5"), limit: int = 10
+) -> list[WeakCriterion]:
+    """ "Tồn tại, hạn chế": the criteria with the lowest mean attainment across final units."""
+    rows = CriterionScore.objects.filter(
+        assessment__framework=framework, assessment__status=AssessmentStatus.FINAL
+    ).values("assessment__unit_id", "criterion_id", "final_score", "criterion__max_points")
+    results: dict[str, dict[str, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    for r in rows:
+        results[str(r["assessment__unit_id"])][str(r["criterion_id"])] = (
+            r["final_score"] or Decimal(0),
+            r["criterion__max_points"],
+        )
+    weak = scoring.weakest(results, threshold=threshold, limit=limit)
+    criteria = Criterion.objects.in_bulk([int(w.criterion) for w in weak])
+    units = Unit.objects.in_bulk([int(u) for w in weak for u in w.weak_units])
+    return [
+        WeakCriterion(
+            criteria[int(w.criterion)],
+            w.attainment,
+            w.units,
+            [units[int(u)] for u in w.weak_units],
+        )
+        for w in weak
+    ]
+
+
+def unit_history(*, unit: Unit) -> list[scoring.YearPoint]:
+    points = dict(
+        Assessment.objects.filter(unit=unit, status=AssessmentStatus.FINAL).values_list(
+            "framework__year", "final_percent"
+        )
+    )
+    return scoring.compare_years(points)
+
+
+# --- Surveys ---------------------------------------------------------------------------
+
+
+def survey_list() -> QuerySet[Survey]:
+    return Survey.objects.all()
+
+
+def _responses(survey: Survey, unit: Unit | None = None) -> list[surveys.Response]:
+    qs = SurveyResponse.objects.filter(survey=survey)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    return [
+        surveys.Response(r["source_row"], str(r["unit_id"]), r["answers"], r["comment"])
+        for r in qs.values("source_row", "unit_id", "answers", "comment")
+    ]
+
+
+def survey_result_for_unit(
+    *, kind: str, year: int, unit: Unit
+) -> tuple[Survey, surveys.SurveyResult] | None:
+    survey = Survey.objects.filter(kind=kind, year=year).first()
+    if survey is None:
+        return None
+    responses = _responses(survey, unit)
+    if not responses:
+        return None
+    return survey, surveys.aggregate(surveys.parse_survey(survey.definition), responses)
+
+
+@dataclass(frozen=True)
+class SurveyUnitRow:
+    unit: Unit
+    rank: int
+    result: surveys.SurveyResult
+    comments: list[str]
+
+
+def survey_results(*, survey: Survey) -> tuple[surveys.SurveyDef, list[SurveyUnitRow]]:
+    """Per unit (of the respondents' units): the index, sub-indices, weakest items, ranked."""
+    definition = surveys.parse_survey(survey.definition)
+    by_unit: dict[int, list[surveys.Response]] = defaultdict(list)
+    comments: dict[int, list[str]] = defaultdict(list)
+    for r in SurveyResponse.objects.filter(survey=survey).values(
+        "source_row", "unit_id", "answers", "comment"
+    ):
+        by_unit[r["unit_id"]].append(
+            surveys.Response(r["source_row"], str(r["unit_id"]), r["answers"], r["comment"])
+        )
+        if r["comment"]:
+            comments[r["unit_id"]].append(r["comment"])
+    units = Unit.objects.in_bulk(list(by_unit))
+    results = {pk: surveys.aggregate(definition, rs) for pk, rs in by_unit.items()}
+    ranked = scoring.rank([(str(pk), r.composite or Decimal(0)) for pk, r in results.items()])
+    return definition, [
+        SurveyUnitRow(units[int(x.key)], x.rank, results[int(x.key)], comments[int(x.key)])
+        for x in ranked
+    ]
+
+
+# --- Heads of units ----------------------------------------------------------------------
+
+
+def _late_percent(unit: Unit, year: int) -> tuple[Decimal | None, dict[str, Any]]:
+    from cchc.dossiers.selectors import step_overruns
+
+    tz = timezone.get_current_timezone()
+    rows = step_overruns(
+        units=Unit.objects.filter(path__startswith=unit.path),
+        since=dt.datetime(year, 1, 1, tzinfo=tz),
+        until=dt.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+    steps = sum(r["steps"] for r in rows)
+    late = sum(r["late_steps"] for r in rows)
+    if not steps:
+        return None, {"steps": 0}
+    return (
+        Decimal(100) - Decimal(100) * late / steps,
+        {"steps": steps, "late_steps": late, "source_url": f"/dossiers/?unit={unit.code}"},
+    )
+
+
+def head_inputs(*, unit: Unit, year: int) -> tuple[dict[str, Decimal | None], dict[str, Any]]:
+    """The five components of a head's evaluation (percent 0..100 or None) and sources."""
+    values: dict[str, Decimal | None] = {}
+    sources: dict[str, Any] = {}
+    for key, name in (
+        ("index766", "index766_total"),
+        ("tasks", "directive_tasks_on_time"),
+        ("satisfaction", "sipas_index"),
+    ):
+        formula = formulas.get(name)
+        if formula is None or formula.fn is None:
+            values[key] = None
+            sources[key] = {"pending": formula.note if formula else name}
+            continue
+        v = formula.fn(unit, year)
+        values[key] = None if v.rate is None else v.rate * 100
+        sources[key] = {"source_url": v.source_url, **v.detail}
+    par = (
+        Assessment.objects.filter(unit=unit, framework__year=year, status=AssessmentStatus.FINAL)
+        .values("pk", "final_percent")
+        .first()
+    )
+    values["par"] = None if par is None else par["final_percent"]
+    sources["par"] = {} if par is None else {"source_url": f"/assessments/{par['pk']}/"}
+    values["late"], sources["late"] = _late_percent(unit, year)
+    return values, sources
+
+
+def head_list(*, user: User, year: int) -> list[HeadEvaluation]:
+    return list(
+        HeadEvaluation.objects.filter(
+            scope_filter(user, Action.ASSESSMENT_APPRAISE, field="unit__"), year=year
+        )
+        .select_related("unit", "confirmed_by")
+        .order_by("-score", "unit__name")
+    )
+
+
+def head_get(*, user: User, pk: int) -> HeadEvaluation:
+    evaluation = HeadEvaluation.objects.select_related("unit").filter(pk=pk).first()
+    if evaluation is None or not (
+        has_permission(user, Action.ASSESSMENT_APPRAISE, evaluation.unit)
+        or has_permission(user, Action.ASSESSMENT_SELF, evaluation.unit)
+    ):
+        raise PermissionDenied("Bạn không có quyền xem kết quả đánh giá này.")
+    return evaluation
+
+
+COMPONENT_TITLES = heads.COMPONENTS
