@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -157,7 +158,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, **choices)
-        if form.is_valid():
+        if form.is_valid() and request.POST.get("print_refusal"):
+            built = form.service_kwargs()
+            response = _intake_refusal_slip(request, form, built)
+            if response is not None:
+                return response
+        elif form.is_valid():
             built = form.service_kwargs()
             try:
                 dossier = services.dossier_receive(actor=request.user, **built["kwargs"])
@@ -181,6 +187,50 @@ def intake(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.method == "GET":
         template = "dossiers/intake.html#intake_form"
     return render(request, template, {"form": form, "refusal": refusal}, status=status)
+
+
+class _WouldBeReceived(Exception):
+    """Raised to undo an intake that the "print the refusal" button would have made."""
+
+
+def _intake_refusal_slip(
+    request: HttpRequest, form: IntakeForm, built: dict
+) -> HttpResponse | None:
+    """ "In phiếu" at the counter: the same data posted again; the refusal `dossier_receive`
+    raises (nothing saved) is printed as Mẫu 02 / Mẫu 03 for the applicant. Printing never
+    receives a dossier: if the data is now acceptable the attempt is rolled back and the
+    officer is told to receive it with the ordinary button."""
+    from cchc.documents.forms import intake_refusal_pdf
+
+    kwargs = built["kwargs"]
+    try:
+        with transaction.atomic():
+            services.dossier_receive(actor=request.user, **kwargs)
+            raise _WouldBeReceived
+    except services.IntakeRefused as exc:
+        pdf = intake_refusal_pdf(
+            receiving_unit=kwargs["receiving_unit"],
+            procedure=kwargs["procedure"],
+            applicant=kwargs["applicant"],
+            refusal=exc,
+            officer=request.user,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="phieu-tu-choi-tiep-nhan.pdf"'
+        return response
+    except _WouldBeReceived:
+        form.add_error(
+            None,
+            _(
+                "Hồ sơ đủ điều kiện tiếp nhận, không có phiếu từ chối để in. "
+                "Bấm “Tiếp nhận và cấp giấy hẹn”."
+            ),
+        )
+    except ValidationError as exc:
+        add_service_error(form, exc, built["field_map"])
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or _("Bạn không có quyền tiếp nhận hồ sơ."))
+    return None
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cchc.documents.models import ResultDocument
 from cchc.dossiers.models import Dossier, DossierStatus
+from cchc.dossiers.tests.conftest import VN
 from cchc.dossiers.tests.factories import drive_to, receive
 from cchc.dossiers.tests.test_views import detail_url, events, fresh, post_action, text
 
@@ -116,3 +117,128 @@ def test_no_result_file_is_404(client, world):
     client.force_login(world.officer)
     assert client.get(reverse("dossiers:result_file", args=[d.code])).status_code == 404
     assert isinstance(d, Dossier)
+
+
+# --- Printing ------------------------------------------------------------------------------
+
+
+def forms_on(body: str, code: str) -> set[str]:
+    return {
+        form
+        for form in ("receipt", "supplement", "refusal", "apology", "stop", "control")
+        if reverse("documents:form_pdf", args=[code, form]) in body
+    }
+
+
+def test_receipt_prints_the_secret_by_post_only(client, world, tmp_path):
+    from cchc.dossiers.tests.test_views import intake_data
+
+    client.force_login(world.officer)
+    r = client.post(reverse("dossiers:intake"), intake_data(world))
+    assert r.status_code == 302, text(r)
+    d = Dossier.objects.get()
+    page = text(client.get(r["Location"]))
+    secret = page.split('id="receipt-secret">')[1].split("<")[0]
+    assert len(secret) == 10
+    url = reverse("documents:form_pdf", args=[d.code, "receipt"])
+    # The secret travels only in the POST body of the print form, never in a link.
+    assert f'<form method="post" action="{url}"' in page
+    assert f'name="lookup_secret" value="{secret}"' in page
+    assert f"?{secret}" not in page and f"={secret}&" not in page and f"/{secret}" not in page
+    r = client.post(url, {"lookup_secret": secret})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    printed = pdf_text(body_bytes(r), tmp_path)
+    assert d.code in printed and secret in printed
+    # Shown once: the receipt page opened again no longer has it.
+    assert secret not in text(client.get(reverse("dossiers:receipt", args=[d.code])))
+
+
+def test_each_form_is_linked_only_in_its_state(client, world, tmp_path):
+    from cchc.dossiers import services
+
+    client.force_login(world.officer)
+    d = receive(world)
+    assert forms_on(text(client.get(detail_url(d))), d.code) == {"receipt", "control"}
+
+    supplemented = receive(world)
+    services.dossier_request_supplement(
+        actor=world.officer, dossier=supplemented, items=["Giấy chứng sinh bản chính"], reason="x"
+    )
+    assert "supplement" in forms_on(text(client.get(detail_url(supplemented))), supplemented.code)
+
+    refused = receive(world)
+    assert (
+        post_action(client, refused, "refuse", {"reason": "Không thuộc thẩm quyền"}).status_code
+        == 302
+    )
+    assert forms_on(text(client.get(detail_url(refused))), refused.code) == {
+        "receipt",
+        "refusal",
+        "control",
+    }
+    withdrawn = receive(world)
+    assert (
+        post_action(client, withdrawn, "withdraw", {"reason": "Người nộp rút"}).status_code == 302
+    )
+    assert "stop" in forms_on(text(client.get(detail_url(withdrawn))), withdrawn.code)
+
+    # Every linked form prints (application/pdf, with the dossier code).
+    for dossier in (refused, withdrawn):
+        for form in forms_on(text(client.get(detail_url(dossier))), dossier.code):
+            r = client.get(reverse("documents:form_pdf", args=[dossier.code, form]))
+            assert r.status_code == 200, (form, r.content[:200])
+            assert r["Content-Type"] == "application/pdf"
+            assert dossier.code in pdf_text(body_bytes(r), tmp_path), form
+
+
+def test_tracking_book_of_the_receiving_unit(client, world, tmp_path):
+    d = receive(world)
+    client.force_login(world.officer)
+    body = text(client.get(detail_url(d)))
+    url = reverse("documents:tracking_book", args=[world.one_stop.code, "pdf"])
+    assert f'action="{url}"' in body and 'name="from"' in body and 'name="to"' in body
+    day = d.received_at.astimezone(VN).strftime("%d/%m/%Y")
+    r = client.get(url, {"from": day, "to": day})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert d.code in pdf_text(body_bytes(r), tmp_path)
+
+
+# --- Refused at the counter -----------------------------------------------------------------
+
+
+def test_refused_intake_prints_the_slip_and_saves_nothing(client, world, tmp_path):
+    from cchc.dossiers.models import DossierEvent
+    from cchc.dossiers.tests.test_views import intake_data
+
+    client.force_login(world.officer)
+    birth = next(r for r in world.requirements() if r.name == "Giấy chứng sinh")
+    data = intake_data(world)
+    data.pop(f"comp_{birth.pk}_provided")
+    r = client.post(reverse("dossiers:intake"), data)
+    assert r.status_code == 400
+    assert 'name="print_refusal"' in text(r)
+    r = client.post(reverse("dossiers:intake"), {**data, "print_refusal": "1"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    printed = pdf_text(body_bytes(r), tmp_path)
+    assert "Giấy chứng sinh" in printed and "Nguyễn Thị Dân" in printed
+    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
+
+
+def test_print_button_never_receives_an_acceptable_dossier(client, world):
+    from cchc.dossiers.tests.test_views import intake_data
+
+    client.force_login(world.officer)
+    r = client.post(reverse("dossiers:intake"), {**intake_data(world), "print_refusal": "1"})
+    assert r.status_code == 400
+    assert "Hồ sơ đủ điều kiện tiếp nhận, không có phiếu từ chối để in." in text(r)
+    assert not Dossier.objects.exists()
+
+
+def test_other_unit_cannot_print_a_slip_for_this_counter(client, world):
+    from cchc.dossiers.tests.test_views import intake_data
+
+    client.force_login(world.outsider)
+    data = intake_data(world)
+    r = client.post(reverse("dossiers:intake"), {**data, "print_refusal": "1"})
+    assert r["Content-Type"] != "application/pdf"
+    assert not Dossier.objects.exists()
