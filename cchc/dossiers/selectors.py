@@ -687,6 +687,10 @@ class DossierPageExtras:
     notifications: list
     results: list
 
+    @property
+    def has_failed_notifications(self) -> bool:
+        return any(n.status == "failed" for n in self.notifications)
+
 
 def dossier_page_extras(*, dossier: Dossier) -> DossierPageExtras:
     # Imported here: integrations and documents import the dossier domain, not the reverse.

@@ -22,6 +22,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -243,9 +244,16 @@ def receipt(request: HttpRequest, code: str) -> HttpResponse:
     except PermissionDenied as exc:
         return _forbidden(request, str(exc))
     secret = request.session.pop(f"receipt:{code}", None)
-    return render(
-        request, "dossiers/receipt.html", {"p": page, "d": page.dossier, "secret": secret}
-    )
+    context = {"p": page, "d": page.dossier, "secret": secret}
+    if secret:
+        # The applicant scans it to choose e-mail / SMS / Zalo notifications; the secret
+        # is only known now, as on the printed receipt (cchc.integrations opt-in page).
+        from cchc.documents.qr import qr_svg
+        from cchc.integrations.selectors import optin_url
+
+        context["optin_url"] = optin_url(code=page.dossier.code, secret=secret)
+        context["optin_qr"] = mark_safe(qr_svg(context["optin_url"]))  # our own SVG
+    return render(request, "dossiers/receipt.html", context)
 
 
 # --- Dossier page and its actions ----------------------------------------------------------

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from cchc.dossiers.models import DossierStatus, FeeStatus
@@ -201,3 +202,65 @@ def test_dossier_page_queries_do_not_grow_with_payments_and_notifications(
         body = text(client.get(detail_url(d)))
     assert body.count("T-") == 0  # references are internal; rows are shown by status
     assert body.count('class="pay-row"') == 7
+    assert body.count('class="outbox-row"') == 7
+
+
+# --- Notifications ---------------------------------------------------------------------------
+
+
+def test_outbox_rows_of_the_dossier_with_status(client, paid_world):
+    d = receive(paid_world)
+    other = receive(paid_world)
+    now = timezone.now()
+    common = {"template": "received", "body": "x", "created_at": now, "action": "received"}
+    Notification.objects.create(
+        dossier=d,
+        event_seq=1,
+        channel="email",
+        recipient="dan@example.vn",
+        status="sent",
+        sent_at=now,
+        attempts=1,
+        **common,
+    )
+    Notification.objects.create(
+        dossier=d,
+        event_seq=1,
+        channel="sms",
+        recipient="0912345678",
+        status="failed",
+        attempts=3,
+        last_error="Nhà mạng từ chối",
+        **common,
+    )
+    Notification.objects.create(
+        dossier=other, event_seq=1, channel="zalo", recipient="khac-zalo", **common
+    )
+    client.force_login(paid_world.officer)
+    body = text(client.get(detail_url(d)))
+    assert body.count('class="outbox-row"') == 2
+    assert "dan@example.vn" in body and "Đã gửi" in body
+    assert "Gửi không thành công" in body and "Nhà mạng từ chối" in body
+    assert "khac-zalo" not in body
+    assert reverse("integrations:notifications") in body
+    # The outbox is not shown to a user of another unit.
+    client.force_login(paid_world.outsider)
+    assert "dan@example.vn" not in text(client.get(detail_url(d)))
+
+
+def test_receipt_offers_the_notification_opt_in_once(client, world):
+    from cchc.dossiers.models import Dossier
+    from cchc.dossiers.tests.test_views import intake_data
+    from cchc.integrations.selectors import optin_url
+
+    client.force_login(world.officer)
+    r = client.post(reverse("dossiers:intake"), intake_data(world))
+    assert r.status_code == 302, text(r)
+    d = Dossier.objects.get()
+    body = text(client.get(r["Location"]))
+    secret = body.split('id="receipt-secret">')[1].split("<")[0]
+    url = optin_url(code=d.code, secret=secret)
+    assert 'id="receipt-optin"' in body and "<svg" in body
+    assert f'href="{url.replace("&", "&amp;")}"' in body
+    again = text(client.get(reverse("dossiers:receipt", args=[d.code])))
+    assert 'id="receipt-optin"' not in again and secret not in again
