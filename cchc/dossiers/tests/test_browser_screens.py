@@ -8,6 +8,7 @@ used (no fake clock): the live server runs in another thread.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -46,7 +47,9 @@ def receive_at_counter(page, world, *, personal_id: str = PERSONAL_ID) -> None:
     page.get_by_role("button", name="Tiếp nhận và cấp giấy hẹn").click()
 
 
-def test_dossier_from_counter_to_result(page, world):
+def test_dossier_from_counter_to_result(page, transactional_db):
+    # A procedure with a fee (lệ phí 50.000 đồng): collected at the counter before return.
+    world = make_world(fee=Decimal("50000"))
     sign_in(page, world.officer.username, PASSWORD, next_path="/dossiers/intake/")
     receive_at_counter(page, world)
 
@@ -97,6 +100,22 @@ def test_dossier_from_counter_to_result(page, world):
     box.locator("input[name='issue_result-result_number']").fill("15/GKS")
     box.locator("button[type=submit]").click()
     expect(page.locator("h1 .status")).to_have_text("Đã có kết quả, chờ trả")
+    # Not returned while the fee is unpaid: the domain's refusal shows on the form.
+    box = open_action(page, "return_result")
+    box.locator("select").select_option("counter")
+    box.locator("button[type=submit]").click()
+    expect(page.locator("#action-return_result .field-error")).to_contain_text(
+        "Người nộp chưa nộp phí, lệ phí (50.000 đồng) nên chưa trả kết quả."
+    )
+    expect(page.locator("h1 .status")).to_have_text("Đã có kết quả, chờ trả")
+    # The officer collects the fee at the counter against a receipt.
+    expect(page.locator("#fee-outstanding")).to_have_text("50.000 đồng")
+    box = open_action(page, "fee")
+    expect(box.locator("input[name='fee-amount']")).to_have_value("50000")
+    box.locator("input[name='fee-receipt_no']").fill("BL-2026-0001")
+    box.locator("button[type=submit]").click()
+    expect(page.locator("#payments")).to_contain_text("BL-2026-0001")
+    expect(page.locator("#fee-outstanding")).to_have_text("0 đồng")
     box = open_action(page, "return_result")
     box.locator("select").select_option("counter")
     box.locator("button[type=submit]").click()
