@@ -1,0 +1,124 @@
+"""Survey import (CSV/XLSX, row-numbered errors, all-or-nothing) and head evaluations."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
+
+from cchc.assessments import formulas, heads, selectors, services
+from cchc.assessments.models import HeadStatus, SurveyResponse
+
+D = Decimal
+HEADER = "don_vi," + ",".join(f"q{i}" for i in range(1, 11)) + ",y_kien,ma_ho_so\n"
+
+
+def _csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode("utf-8-sig")
+
+
+@pytest.fixture
+def sipas(prov):
+    return services.survey_create_from_template(actor=None, kind="sipas", year=2026)
+
+
+def test_csv_import_and_sipas_per_unit(prov, sipas):
+    content = _csv(
+        "XA01,5,5,4,4,5,5,4,4,5,5,Rất tốt,H01.001",
+        "XA01,2,5,4,4,5,5,4,4,5,5,Chờ lâu,",
+        "XA02,1,1,1,1,1,1,1,1,1,1,,",
+    )
+    report = services.survey_responses_import(
+        actor=prov.home_affairs, survey=sipas, content=content, filename="sipas.csv"
+    )
+    assert report.imported == 3
+    _definition, rows = selectors.survey_results(survey=sipas)
+    assert [(r.unit.code, r.rank) for r in rows] == [("XA01", 1), ("XA02", 2)]
+    first = rows[0].result
+    assert first.sub_indices["TIEP_CAN"] == 75 and first.composite == 95
+    assert first.weakest_items(1)[0].code == "q1"
+    assert rows[0].comments == ["Rất tốt", "Chờ lâu"]
+    assert SurveyResponse.objects.get(dossier_code="H01.001").source_row == 2
+    value = formulas.compute("sipas_index", prov.commune, 2026)
+    assert value.rate == D("0.95") and value.detail["respondents"] == 2
+
+
+def test_import_refuses_the_whole_file_with_row_numbers(prov, sipas):
+    content = _csv("XA01,5,5,4,4,5,5,4,4,5,5,,", "XA09,5,,,,,,,,,,,", "XA01,6,x,,,,,,,,,,")
+    with pytest.raises(ValidationError) as e:
+        services.survey_responses_import(
+            actor=prov.home_affairs, survey=sipas, content=content, filename="s.csv"
+        )
+    assert e.value.messages == [
+        "dòng 3, cột don_vi: không có đơn vị mã “XA09”.",
+        "dòng 4, cột q1: 6 ngoài thang 1–5.",
+        "dòng 4, cột q2: “x” không phải số nguyên.",
+    ]
+    assert not SurveyResponse.objects.exists()
+
+
+def test_xlsx_import_and_permissions(prov, sipas):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["don_vi", *[f"q{i}" for i in range(1, 11)]])
+    ws.append(["XA02", *[4] * 10])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(PermissionDenied):
+        services.survey_responses_import(
+            actor=prov.chairman, survey=sipas, content=buf.getvalue(), filename="s.xlsx"
+        )
+    report = services.survey_responses_import(
+        actor=prov.home_affairs, survey=sipas, content=buf.getvalue(), filename="s.xlsx"
+    )
+    assert report.imported == 1
+    with pytest.raises(ValidationError, match=r"\.csv hoặc \.xlsx"):
+        services.survey_responses_import(
+            actor=prov.home_affairs, survey=sipas, content=b"x", filename="s.pdf"
+        )
+
+
+def test_head_evaluation_from_the_units_data_then_confirmed(prov, sipas):
+    services.survey_responses_import(
+        actor=prov.home_affairs,
+        survey=sipas,
+        content=_csv("XA01,5,5,5,5,5,5,5,5,5,5,,"),
+        filename="s.csv",
+    )
+    with pytest.raises(PermissionDenied):
+        services.head_evaluation_compute(actor=prov.chairman, unit=prov.commune, year=2026)
+    ev = services.head_evaluation_compute(
+        actor=prov.home_affairs, unit=prov.commune, year=2026, head_name="Nguyễn Văn A"
+    )
+    # No dossiers, no final PAR, no tasks: only satisfaction (100 %) has data.
+    assert ev.values["satisfaction"] == "100"
+    assert ev.values["par"] is None and ev.values["late"] is None
+    assert ev.score == 100 and ev.band == heads.EXCELLENT
+    lines = {line["component"]: line for line in ev.breakdown["lines"]}
+    assert D(lines["satisfaction"]["effective_weight"]) == 1
+    # Different weights are validated.
+    with pytest.raises(ValidationError):
+        services.head_evaluation_compute(
+            actor=prov.home_affairs, unit=prov.commune, year=2026, weights={"par": "-2"}
+        )
+    ev = services.head_evaluation_confirm(actor=prov.home_affairs, evaluation=ev, note="Đồng ý")
+    assert ev.status == HeadStatus.CONFIRMED and ev.confirmed_by == prov.home_affairs
+    with pytest.raises(ValidationError, match="đã được xác nhận"):
+        services.head_evaluation_compute(actor=prov.home_affairs, unit=prov.commune, year=2026)
+    assert [e.unit for e in selectors.head_list(user=prov.home_affairs, year=2026)] == [
+        prov.commune
+    ]
+
+
+def test_seed_command_is_idempotent(prov):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("assessments_seed", year=2027, stdout=out)
+    assert out.getvalue().count("Đã tạo") == 4
+    out = io.StringIO()
+    call_command("assessments_seed", year=2027, stdout=out)
+    assert "Đã có đủ" in out.getvalue()
