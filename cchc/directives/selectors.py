@@ -11,7 +11,13 @@ from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cchc.accounts.permissions import Action, scope_filter
-from cchc.directives.models import OPEN_STATUSES, DirectiveDocument, Task, TaskStatus
+from cchc.directives.models import (
+    OPEN_STATUSES,
+    DirectiveDocument,
+    DirectiveDraft,
+    Task,
+    TaskStatus,
+)
 from cchc.units.models import Unit
 
 if TYPE_CHECKING:
@@ -147,3 +153,39 @@ def draft_scope_units(*, issuer: Unit | None, on: dt.date | None) -> list[Unit]:
             root = issuer.parent
         qs = qs.subtree_of(root)
     return list(qs.order_by("path"))
+
+
+def draft_get(*, actor: User, pk: int) -> DirectiveDraft:
+    """A draft, for the person who may confirm it."""
+    from django.shortcuts import get_object_or_404
+
+    from cchc.accounts.permissions import require, require_any
+
+    draft = get_object_or_404(DirectiveDraft.objects.select_related("issuer"), pk=pk)
+    if draft.issuer is not None:
+        require(actor, Action.DIRECTIVE_MANAGE, draft.issuer)
+    else:
+        require_any(actor, Action.DIRECTIVE_MANAGE)
+    return draft
+
+
+def issuer_choices(*, actor: User) -> list[Unit]:
+    """Units the actor may issue directives for (People's Committees and territories),
+    former ones included: a district's old notices are still followed up."""
+    from cchc.units.models import TERRITORIAL_KINDS, UnitKind
+
+    kinds = {*TERRITORIAL_KINDS, UnitKind.PEOPLES_COMMITTEE}
+    return list(
+        Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_MANAGE), kind__in=kinds).order_by(
+            "path"
+        )
+    )
+
+
+def task_get(*, pk: int) -> Task:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        _listing(with_state(Task.objects.all())).prefetch_related("reports__author", "subtasks"),
+        pk=pk,
+    )

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.directives import views
 
 app_name = "directives"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_tasks_view, name="mine"),
+    path("import/", views.import_view, name="import"),
+    path("drafts/<int:pk>/", views.review_view, name="review"),
+    path("documents/", views.document_list_view, name="documents"),
+    path("documents/<int:pk>/", views.board_view, name="board"),
+    path("tasks/<int:pk>/", views.task_view, name="task"),
+    path("overview/", views.overview_view, name="overview"),
+]

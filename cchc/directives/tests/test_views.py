@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cchc.directives.models import DirectiveDraft, Task
+from cchc.directives.services import directive_confirm, directive_import, draft_tasks
+
+from .conftest import COMMUNE_NOTICE
+
+
+@pytest.fixture
+def doc(tree, people):
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=tree.commune_pc)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    return directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+
+
+def test_import_review_confirm_through_the_screens(client, tree, people):
+    client.force_login(people.chairman)
+    page = client.get(reverse("directives:import"))
+    assert page.status_code == 200
+    assert "Ủy ban nhân dân xã Tây Sơn" in page.content.decode()
+    response = client.post(
+        reverse("directives:import"), {"text": COMMUNE_NOTICE, "issuer": tree.commune_pc.pk}
+    )
+    draft = DirectiveDraft.objects.get()
+    assert response.url == reverse("directives:review", args=[draft.pk])
+    review = client.get(response.url).content.decode()
+    assert "Kết luận của Chủ tịch UBND xã" in review  # the text, left
+    assert 'name="t0-lead" value="T-C.VP"' in review  # the extraction, right
+    assert "Cần rà soát" in review  # item 3: Hội Nông dân xã is not in the tree
+    post = {"count": "4"}
+    for i, (number, lead) in enumerate([("1", "T-C.VP"), ("2", "T-C.PKT"), ("3", "")]):
+        post |= {f"t{i}-number": number, f"t{i}-text": f"Việc {number}", f"t{i}-lead": lead}
+    bad = client.post(response.url, post)
+    assert "mục 3 chưa có đơn vị chủ trì" in bad.content.decode()
+    assert Task.objects.count() == 0
+    post["t2-lead"] = "T-C.PKT"
+    post["t0-recurrence"] = ["monthly", "quarterly"]
+    post["t0-deadline"] = "2025-12-31"
+    done = client.post(response.url, post)
+    tasks = list(Task.objects.order_by("position"))
+    assert done.url == reverse("directives:board", args=[tasks[0].document_id])
+    assert [t.lead_units.get().code for t in tasks] == ["T-C.VP", "T-C.PKT", "T-C.PKT"]
+    assert tasks[0].recurrence == ["monthly", "quarterly"]
+
+
+def test_import_refused_without_directive_manage(client, people):
+    client.force_login(people.vp)
+    assert client.get(reverse("directives:import")).status_code == 403
+
+
+def test_list_pages_query_counts(client, doc, people, django_assert_num_queries):
+    client.force_login(people.vp)
+    client.get(reverse("directives:mine"))  # warm the session
+    with django_assert_num_queries(7):
+        page = client.get(reverse("directives:mine"))
+    assert page.status_code == 200
+    client.force_login(people.chairman)
+    client.get(reverse("directives:board", args=[doc.pk]))
+    with django_assert_num_queries(7):
+        page = client.get(reverse("directives:board", args=[doc.pk]))
+    assert "Phòng Kinh tế xã Tây Sơn" in page.content.decode()
+    client.get(reverse("directives:overview"))
+    with django_assert_num_queries(5):
+        client.get(reverse("directives:overview"))
+    # A second notice doubles the rows, not the queries.
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=doc.issuer)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+    client.force_login(people.vp)
+    with django_assert_num_queries(7):
+        page = client.get(reverse("directives:mine"))
+    assert (
+        page.content.decode().count('class="overdue"')
+        + page.content.decode().count('<tr class="">')
+        == 4
+    )
+
+
+def test_xlsx_exports(client, doc, people):
+    client.force_login(people.chairman)
+    response = client.get(reverse("directives:board", args=[doc.pk]) + "?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Văn bản", "Mục", "Nội dung", "Chủ trì")
+    assert [r[1] for r in rows[1:]] == ["1", "2", "3"]
+    response = client.get(reverse("directives:overview") + "?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "Văn phòng HĐND và UBND xã Tây Sơn"
+
+
+def test_task_page_report_and_sign_off(client, doc, people):
+    task = doc.tasks.get(position=1)
+    url = reverse("directives:task", args=[task.pk])
+    client.force_login(people.pkt)
+    client.post(url, {"action": "report", "progress": "100", "text": "Đã rà soát xong"})
+    task.refresh_from_db()
+    assert task.status == "reported"
+    client.force_login(people.chairman)
+    client.post(url, {"action": "accept", "note": ""})
+    task.refresh_from_db()
+    assert task.status == "done"
