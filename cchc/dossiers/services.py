@@ -163,7 +163,17 @@ def _append_event(
 ON_COMMIT_HOOKS: list[Callable[[int, str], None]] = []
 
 
+# Derived data that must change in the same transaction as the dossier (the index
+# rollups, cchc.indices.stats_rollups) subscribes here: each hook is called with
+# (dossier, action) at the end of every service that changes a dossier, inside its
+# transaction and after all its writes (components are saved after the event is
+# appended), so an exception in a hook rolls the whole service back.
+IN_TRANSACTION_HOOKS: list[Callable[[Dossier, str], None]] = []
+
+
 def _after_commit(dossier: Dossier, action: str) -> None:
+    for in_transaction in list(IN_TRANSACTION_HOOKS):
+        in_transaction(dossier, action)
     dossier_id = dossier.pk
     for hook in list(ON_COMMIT_HOOKS):
         transaction.on_commit(lambda hook=hook: hook(dossier_id, action))

@@ -94,3 +94,7 @@ class IndexRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_code} {self.received_day}: {self.count}"
+
+
+# The period rollups live in their own module (decision 0007); imported to register them.
+from cchc.indices.stats_models import DossierRollupState, PeriodRollup  # noqa: E402, F401
