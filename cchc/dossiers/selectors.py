@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, has_permission, scope_filter
@@ -389,7 +390,10 @@ class StepClock:
         return self.step.finished_at is None
 
 
-_RUNNING_LABELS = {"running": "Đang xử lý (trong hạn)", "running_late": "Đang xử lý (quá hạn)"}
+_RUNNING_LABELS = {
+    "running": gettext_noop("Đang xử lý (trong hạn)"),
+    "running_late": gettext_noop("Đang xử lý (quá hạn)"),
+}
 
 
 def dossier_step_clock(*, dossier: Dossier, now: dt.datetime | None = None) -> list[StepClock]:
@@ -407,7 +411,7 @@ def dossier_step_clock(*, dossier: Dossier, now: dt.datetime | None = None) -> l
             label = Outcome(step.outcome).label if step.outcome else ""
         else:
             status = "running_late" if now > step.due_at else "running"
-            label = _RUNNING_LABELS[status]
+            label = gettext(_RUNNING_LABELS[status])
         rows.append(
             StepClock(step=step, elapsed_working_days=elapsed, status=status, status_label=label)
         )

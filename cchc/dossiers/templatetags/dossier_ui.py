@@ -11,6 +11,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from cchc.dossiers.models import (
@@ -46,6 +47,8 @@ EVENT_LABELS = {
     "handover_received": _("Bên nhận xác nhận phiếu bàn giao"),
     "petition_received": _("Tiếp nhận phản ánh, kiến nghị"),
     "petition_answered": _("Trả lời phản ánh, kiến nghị"),
+    "pause_notice_recorded": _("Ghi nhận thông báo nghĩa vụ tài chính"),
+    "imported": _("Nhập từ hệ thống khác"),
 }
 
 STATUS_CLASSES = {
@@ -177,4 +180,8 @@ def dong(value) -> str:
         amount = int(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"{amount:,}".replace(",", ".") + " " + str(_("đồng"))
+    # Vietnamese groups thousands with dots (1.234.567 đồng); English with commas.
+    grouped = f"{amount:,}"
+    if (get_language() or "vi").startswith("vi"):
+        grouped = grouped.replace(",", ".")
+    return f"{grouped} {_('đồng')}"

@@ -264,3 +264,32 @@ def test_receipt_offers_the_notification_opt_in_once(client, world):
     assert f'href="{url.replace("&", "&amp;")}"' in body
     again = text(client.get(reverse("dossiers:receipt", args=[d.code])))
     assert 'id="receipt-optin"' not in again and secret not in again
+
+
+# --- English ------------------------------------------------------------------------------
+
+
+def test_dossier_page_and_receipt_in_english(client, paid_world):
+    from cchc.dossiers.models import Dossier
+    from cchc.dossiers.tests.test_views import intake_data
+
+    client.force_login(paid_world.officer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    r = client.post(reverse("dossiers:intake"), intake_data(paid_world))
+    assert r.status_code == 302, text(r)
+    receipt = text(client.get(r["Location"]))
+    assert "DOSSIER RECEIPT AND APPOINTMENT FOR THE RESULT" in receipt
+    assert "Scan the code to get notifications" in receipt
+    d = Dossier.objects.get()
+    body = text(client.get(detail_url(d)))
+    for phrase in (
+        "Dossier history",
+        "Fees and charges",
+        'id="fee-outstanding">1,234,567 VND<',
+        "Collect the fee at the counter",
+        "Notifications to the applicant",
+        "Form 06 — Dossier processing control slip",
+        "In progress (on time)",
+    ):
+        assert phrase in body, phrase
+    assert "Diễn biến hồ sơ" not in body and "Thu phí, lệ phí tại quầy" not in body
