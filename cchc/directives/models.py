@@ -188,3 +188,27 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class TaskReminder(models.Model):
+    """A reminder sent (in-app, and by the pluggable sender) to one person; unique per
+    task, key and recipient so the periodic job is idempotent."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="directive_reminders"
+    )
+    key = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "key", "recipient"], name="task_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.recipient_id}"

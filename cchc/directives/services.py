@@ -398,3 +398,119 @@ def subtask_create(
     TaskEvent.objects.create(task=sub, actor=actor, kind="assigned", data={"parent": parent.pk})
     _rollup(sub)
     return sub
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+def email_sender(*, user: User, subject: str, body: str) -> None:
+    """Default reminder sender: e-mail when the person has an address (settings may name
+    another callable in DIRECTIVES_REMINDER_SENDER, e.g. a Zalo channel)."""
+    if user.email:
+        from django.core.mail import send_mail
+
+        send_mail(subject, body, None, [user.email], fail_silently=True)
+
+
+def _sender() -> Any:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "DIRECTIVES_REMINDER_SENDER", "")
+    return import_string(path) if path else email_sender
+
+
+def _people_for(units: list[Unit], roles: list[str], on: dt.date) -> list[User]:
+    from django.db.models import Q
+
+    from cchc.accounts.models import RoleAssignment
+
+    ids = {pk for u in units for pk in [*u.ancestor_ids, u.pk]}
+    rows = (
+        RoleAssignment.objects.filter(role__in=roles, unit_id__in=ids, user__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("unit", "user")
+    )
+    people: dict[int, User] = {}
+    for a in rows:
+        assert a.unit is not None
+        if any(
+            a.unit.pk == u.pk or (a.include_subtree and u.path.startswith(a.unit.path))
+            for u in units
+        ):
+            people[a.user.pk] = a.user
+    return list(people.values())
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Send the reminders due now for every open task; returns how many were sent.
+
+    Before each deadline and each recurring report the lead unit's staff are reminded;
+    once overdue, the head of the lead unit is told as well (escalation)."""
+    from django.db import IntegrityError
+
+    from cchc.accounts.models import Role
+    from cchc.accounts.permissions import roles_for_action
+    from cchc.directives.models import OPEN_STATUSES, TaskReminder
+    from cchc.directives.reminders import reminders_due
+
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    send = _sender()
+    sent = 0
+    # The lead unit's own staff; the leaders who manage directives are not chased.
+    managers = set(roles_for_action(Action.DIRECTIVE_MANAGE))
+    staff_roles = [r for r in roles_for_action(Action.DIRECTIVE_UPDATE) if r not in managers]
+    tasks = (
+        Task.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("document", "owner")
+        .prefetch_related("lead_units")
+    )
+    for task in tasks:
+        lead = list(task.lead_units.all())
+        cal = calendar_for_unit(unit=lead[0] if lead else None)
+        due = reminders_due(
+            now=local,
+            deadline=timezone.localtime(task.deadline) if task.deadline else None,
+            recurrence=list(task.recurrence),
+            is_working=cal.is_working_day,
+        )
+        if not due:
+            continue
+        staff = _people_for(lead, staff_roles, local.date())
+        heads = _people_for(lead, [Role.UNIT_LEADER], local.date())
+        for reminder in due:
+            recipients = {u.pk: u for u in staff}
+            if reminder.escalate:
+                recipients |= {u.pk: u for u in heads}
+            if task.owner is not None:
+                recipients[task.owner.pk] = task.owner
+            message = _reminder_text(task, reminder.kind)
+            for user in recipients.values():
+                try:
+                    with transaction.atomic():
+                        TaskReminder.objects.create(
+                            task=task,
+                            recipient=user,
+                            key=reminder.key,
+                            kind=reminder.kind,
+                            message=message,
+                        )
+                except IntegrityError:
+                    continue  # already sent
+                send(user=user, subject=message.split("\n", 1)[0], body=message)
+                sent += 1
+    return sent
+
+
+def _reminder_text(task: Task, kind: str) -> str:
+    deadline = (
+        timezone.localtime(task.deadline).strftime("%H:%M ngày %d/%m/%Y") if task.deadline else ""
+    )
+    head = {
+        "deadline": f"Nhiệm vụ sắp đến hạn ({deadline})",
+        "overdue": f"Nhiệm vụ đã quá hạn ({deadline})",
+        "report": "Đến kỳ báo cáo định kỳ kết quả thực hiện nhiệm vụ",
+    }[kind]
+    return f"{head}\n{task.document}, mục {task.number}: {task.text[:300]}"

@@ -32,7 +32,16 @@ class Command(BaseCommand):
             "--issuer", default=None, help="mã đơn vị ban hành (phạm vi đối chiếu khi --match)"
         )
 
+        remind = sub.add_parser(
+            "remind", help="gửi nhắc hạn, nhắc báo cáo định kỳ (chạy theo lịch cron)"
+        )
+        remind.add_argument(
+            "--enqueue", action="store_true", help="đưa vào hàng đợi tác vụ nền thay vì chạy ngay"
+        )
+
     def handle(self, *args, **options):
+        if options["action"] == "remind":
+            return self._remind(enqueue=options["enqueue"])
         try:
             text = sys.stdin.read() if options["file"] == "-" else text_from_path(options["file"])
         except FileNotFoundError as exc:
@@ -40,6 +49,20 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         notice = parse_notice(text)
+        self._print(notice, options)
+
+    def _remind(self, *, enqueue: bool) -> None:
+        if enqueue:
+            from cchc.directives.tasks import send_directive_reminders_task
+
+            send_directive_reminders_task.enqueue()
+            self.stdout.write("Đã đưa việc gửi nhắc nhở vào hàng đợi.")
+            return
+        from cchc.directives.services import reminders_send
+
+        self.stdout.write(f"Đã gửi {reminders_send()} nhắc nhở.")
+
+    def _print(self, notice, options) -> None:
         tasks = [
             {
                 "number": t.number,
