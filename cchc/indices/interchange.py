@@ -711,16 +711,11 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
                         "paused_since": aware(f.waiting_supplement_since),
                     }
                 )
-            dossier = Dossier()
-            dossier.version = 0
-            # The dossiers app's one way of recording an event (chain + projection).
-            services._append_event(
-                dossier=dossier,
-                action=IMPORT_ACTION,
+            dossier = services.dossier_import(
                 actor=actor if actor is not None and actor.is_authenticated else None,
-                unit=unit,
-                payload={
-                    "set": initial,
+                receiving_unit=unit,
+                set_fields=initial,
+                facts={
                     "source": "interchange",
                     "line": line,
                     "row": dict(zip(COLUMNS, facts_row(f), strict=True)),
