@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cchc.directives import selectors, services
-from cchc.directives.exports import xlsx_bytes
+from cchc.directives.exports import progress_report_docx, xlsx_bytes
 from cchc.directives.models import DirectiveDocument, Task
 from cchc.directives.parsing import Recurrence
 from cchc.units.models import Unit
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECURRENCE_LABELS = {
     Recurrence.WEEKLY: "Hằng tuần",
@@ -216,13 +217,23 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
             f"van-ban-{document.pk}.xlsx",
             xlsx_bytes(title="Nhiệm vụ", header=TASK_HEADER, rows=_task_rows(tasks)),
         )
+    progress = selectors.document_progress(tasks=tasks)
+    if request.GET.get("format") == "docx":
+        response = HttpResponse(
+            progress_report_docx(
+                document=document, tasks=tasks, progress=progress, now=timezone.now()
+            ),
+            content_type=DOCX,
+        )
+        response["Content-Disposition"] = f'attachment; filename="bao-cao-{document.pk}.docx"'
+        return response
     return render(
         request,
         "directives/board.html",
         {
             "document": document,
             "tasks": tasks,
-            "progress": selectors.document_progress(tasks=tasks),
+            "progress": progress,
         },
     )
 

@@ -107,3 +107,18 @@ def test_task_page_report_and_sign_off(client, doc, people):
     client.post(url, {"action": "accept", "note": ""})
     task.refresh_from_db()
     assert task.status == "done"
+
+
+def test_progress_report_docx(client, doc, people):
+    from docx import Document
+
+    client.force_login(people.chairman)
+    response = client.get(reverse("directives:board", args=[doc.pk]) + "?format=docx")
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    report = Document(io.BytesIO(response.content))
+    assert report.paragraphs[0].text == "BÁO CÁO TIẾN ĐỘ THỰC HIỆN NHIỆM VỤ"
+    assert "Thông báo số 12/TB-UBND" in report.paragraphs[1].text
+    table = report.tables[0]
+    assert [r.cells[0].text for r in table.rows] == ["Mục", "1", "2", "3"]
+    assert table.rows[2].cells[2].text == "Phòng Kinh tế xã Tây Sơn"
+    assert table.rows[1].cells[5].text == "0%"
