@@ -44,9 +44,10 @@ class SessionAuth(APIKeyCookie):
 
     def _get_key(self, request: HttpRequest) -> str | None:
         key = request.COOKIES.get(self.param_name)
-        if key and getattr(request, "user", None) is not None and request.user.is_authenticated:
-            if self.csrf and check_csrf(request) is not None:
-                raise HttpError(403, "CSRF check failed")
+        user = getattr(request, "user", None)
+        in_session = bool(key) and user is not None and user.is_authenticated
+        if in_session and self.csrf and check_csrf(request) is not None:
+            raise HttpError(403, "CSRF check failed")
         return key
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

@@ -1,0 +1,53 @@
+"""Schemathesis against the whole API schema, in process (WSGI), with an officer's token
+so the authenticated operations run past authentication: no server error, and every
+response (status, content type, headers, body) is the one the schema documents."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.test import override_settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from cchc.api.tests.conftest import token_for
+from cchc.dossiers.tests.factories import receive
+from config.wsgi import application
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+
+
+# Loaded once at collection; the URL override lets /api/ resolve before config/urls.py
+# mounts it (the autouse `_api_urls` fixture does the same for each request).
+with override_settings(ROOT_URLCONF="cchc.api.tests.urls"):
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
+@pytest.fixture
+def officer_headers(world):
+    receive(world)  # one dossier in the officer's queues
+    return {"Authorization": f"Bearer {token_for(world.officer)}"}
+
+
+@pytest.mark.django_db(transaction=True)
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_conforms_to_its_schema(case, officer_headers):
+    case.call_and_validate(headers=officer_headers, checks=CHECKS)
