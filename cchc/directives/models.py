@@ -212,3 +212,42 @@ class TaskReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.recipient_id}"
+
+
+class WorkRecord(models.Model):
+    """The electronic work record (hồ sơ công việc) of a task, Nghị định 30/2020/NĐ-CP
+    Chương IV: opened when the task is assigned, it gathers the notice, the reports, the
+    evidence and the sign-off, and is closed when the task is done. The fields are the
+    metadata the archive asks of an electronic record (Phụ lục IV): code, title, keeping
+    period, access regime, language, start and end time, number of documents."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="work_record")
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="work_records", verbose_name="đơn vị"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    code = models.CharField("mã hồ sơ", max_length=80)
+    title = models.CharField("tiêu đề hồ sơ", max_length=500)
+    retention = models.CharField("thời hạn bảo quản", max_length=32, default="10 năm")
+    access = models.CharField("chế độ sử dụng", max_length=32, default="Hạn chế")
+    language = models.CharField("ngôn ngữ", max_length=32, default="Tiếng Việt")
+    keeper = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="người lập hồ sơ",
+    )
+    is_electronic = models.BooleanField("hồ sơ điện tử", default=True)
+    opened_at = models.DateTimeField("thời gian bắt đầu")
+    closed_at = models.DateTimeField("thời gian kết thúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "hồ sơ công việc"
+        verbose_name_plural = "hồ sơ công việc"
+        ordering = ["unit_id", "year", "code"]
+        constraints = [models.UniqueConstraint(fields=["unit", "code"], name="work_record_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title[:80]}"

@@ -189,3 +189,49 @@ def task_get(*, pk: int) -> Task:
         _listing(with_state(Task.objects.all())).prefetch_related("reports__author", "subtasks"),
         pk=pk,
     )
+
+
+@dataclass
+class RecordItem:
+    at: dt.datetime | None
+    kind: str
+    title: str
+    url: str = ""
+
+
+def work_record_items(*, record) -> list[RecordItem]:
+    """What the record holds: the notice, then reports, evidence and sign-offs in order."""
+    task = record.task
+    doc = task.document
+    items = [RecordItem(at=doc.created_at, kind="Văn bản chỉ đạo", title=str(doc))]
+    for report in task.reports.select_related("author").order_by("created_at", "pk"):
+        url = report.file.url if report.file else report.link
+        items.append(
+            RecordItem(
+                at=report.created_at,
+                kind=report.get_kind_display(),
+                title=report.text[:200] or report.get_kind_display(),
+                url=url,
+            )
+        )
+    return items
+
+
+def work_record_list(*, unit: Unit, year: int) -> QuerySet:
+    """A unit's list of records for the year (danh mục hồ sơ)."""
+    from cchc.directives.models import WorkRecord
+
+    return (
+        WorkRecord.objects.filter(unit=unit, year=year)
+        .select_related("task", "keeper")
+        .annotate(document_count=Count("task__reports") + 1)
+        .order_by("code")
+    )
+
+
+def electronic_record_share(*, unit: Unit, year: int) -> tuple[int, int]:
+    """(tasks the unit led in `year` kept as an electronic work record, tasks it led)."""
+    tasks = Task.objects.filter(lead_units=unit, parent__isnull=True, created_at__year=year)
+    total = tasks.count()
+    electronic = tasks.filter(work_record__is_electronic=True).count()
+    return electronic, total

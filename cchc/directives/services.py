@@ -22,6 +22,7 @@ from cchc.directives.models import (
     TaskEvent,
     TaskReport,
     TaskStatus,
+    WorkRecord,
 )
 from cchc.directives.parsing import Recurrence, parse_notice
 from cchc.directives.reading import text_from_bytes
@@ -251,6 +252,7 @@ def directive_confirm(
         TaskEvent.objects.create(
             task=task, actor=actor, kind="assigned", data={"lead": [u.code for u in lead]}
         )
+        work_record_open(task=task, unit=lead[0])
     draft.status = DraftStatus.CONFIRMED
     draft.document = doc
     draft.save(update_fields=["status", "document"])
@@ -346,6 +348,7 @@ def task_sign_off(*, actor: User, task: Task, accept: bool, note: str = "") -> T
         task.status = TaskStatus.DONE
         task.progress = 100
         task.done_at = timezone.now()
+        WorkRecord.objects.filter(task=task, closed_at__isnull=True).update(closed_at=task.done_at)
     else:
         task.status = TaskStatus.IN_PROGRESS
         task.progress = min(task.progress, 90)
@@ -514,3 +517,32 @@ def _reminder_text(task: Task, kind: str) -> str:
         "report": "Đến kỳ báo cáo định kỳ kết quả thực hiện nhiệm vụ",
     }[kind]
     return f"{head}\n{task.document}, mục {task.number}: {task.text[:300]}"
+
+
+# --- electronic work records ------------------------------------------------------------
+
+
+def work_record_open(*, task: Task, unit: Unit, keeper: User | None = None) -> WorkRecord:
+    """Open the task's work record in the lead unit's list of records for the year
+    (Nghị định 30/2020/NĐ-CP, Chương IV: a record is opened when the work starts).
+    Code: year.unit code.sequence, unique in the unit."""
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    last = (
+        WorkRecord.objects.select_for_update()
+        .filter(unit=unit, year=year)
+        .order_by("-pk")
+        .values_list("code", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit(".", 1)[1]) + 1 if last else 1
+    title = f"Hồ sơ thực hiện nhiệm vụ mục {task.number} — {task.document}"[:500]
+    return WorkRecord.objects.create(
+        task=task,
+        unit=unit,
+        year=year,
+        code=f"{year}.{unit.code}.{seq:03d}",
+        title=title,
+        keeper=keeper or task.owner,
+        opened_at=now,
+    )
