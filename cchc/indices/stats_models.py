@@ -32,7 +32,8 @@ class PeriodRollup(models.Model):
     the dossier-based 766 criteria for that period."""
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
-    procedure_code = models.CharField(max_length=None)
+    # "" = all procedures of the unit together (stats_rollups.ALL_PROCEDURES).
+    procedure_code = models.CharField(max_length=None, blank=True)
     month = models.DateField(help_text="First day of the month received.")
     as_of = models.DateField(help_text="Last day of the period the counts are judged at.")
     # Signed on purpose: a same-transaction delta may subtract before it adds.
@@ -57,7 +58,10 @@ class PeriodRollup(models.Model):
                 fields=["unit", "procedure_code", "month", "as_of"], name="period_rollup_cell"
             )
         ]
-        indexes = [models.Index(fields=["as_of", "month"], name="period_rollup_as_of")]
+        # Reads filter on one procedure (or all: "") and one judging day, then months.
+        indexes = [
+            models.Index(fields=["procedure_code", "as_of", "month"], name="period_rollup_read")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.procedure_code} {self.month:%m/%Y}@{self.as_of}"

@@ -9,7 +9,8 @@ bit set of 12 indicators computed by the very predicates of `formulas.py`
 (`is_on_time`, `finished_with_result`, ...); a cell (receiving unit, procedure, month
 received, T) holds their sums. A month, quarter or year is then the sum of the cells
 with `as_of = T` over its months: exact by construction, whatever the dossier count
-(rows ≤ units × procedures × 12 × 3 per year).
+(rows ≤ units × (procedures + 1) × 31 per year: the "+ 1" is the cells of all procedures
+of a unit together, which unfiltered reads use).
 
 Facts are snapshots (a rating, a payment or a complaint that comes later changes a
 closed period too), so every dossier event may change its cells, whatever the period.
@@ -59,6 +60,11 @@ RATIOS: dict[str, tuple[str, str]] = {
     "DOSSIERS_PAID_ONLINE": ("paid_online", "fee_required"),
     "DOSSIER_RECEIVING_SATISFACTION": ("satisfied", "received"),
 }
+
+# The cells of all procedures of a unit together: a province's year reads one cell per
+# receiving unit and month instead of one per procedure too (procedure codes are never
+# empty).
+ALL_PROCEDURES = ""
 
 CellKey = tuple[int, str, dt.date, dt.date]  # unit_id, procedure_code, month, as_of
 Vector = list[int]
@@ -115,11 +121,13 @@ def dossier_bits(f: DossierFacts) -> tuple[dt.date, tuple[int, int, int]]:
 
 
 def _cells(unit_id: int, procedure_code: str, month: dt.date, bits: Iterable[int]) -> dict:
-    """Cell key → bit set, one entry per distinct judging day."""
-    return {
-        (unit_id, procedure_code, month, day): b
-        for day, b in zip(judging_days(month), bits, strict=True)
-    }
+    """Cell key → bit set, one entry per distinct judging day, for the dossier's
+    procedure and for all procedures together (`ALL_PROCEDURES`)."""
+    cells = {}
+    for day, b in zip(judging_days(month), bits, strict=True):
+        cells[(unit_id, procedure_code, month, day)] = b
+        cells[(unit_id, ALL_PROCEDURES, month, day)] = b
+    return cells
 
 
 def _vector(bits: int, sign: int = 1) -> Vector:
@@ -373,8 +381,7 @@ def index_from_period_rollups(
     )
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
-    if procedure_code is not None:
-        qs = qs.filter(procedure_code=procedure_code)
+    qs = qs.filter(procedure_code=ALL_PROCEDURES if procedure_code is None else procedure_code)
     agg = qs.aggregate(**{f"n_{name}": Sum(name) for name in COUNT_FIELDS})
     n = {name: int(agg[f"n_{name}"] or 0) for name in COUNT_FIELDS}
     results: list[CriterionResult] = []
