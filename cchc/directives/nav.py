@@ -35,3 +35,12 @@ register_link(
         order=42,
     )
 )
+register_link(
+    NavLink(
+        key="directive_records",
+        label=_("Hồ sơ công việc"),
+        url="directives:records",
+        action=Action.DIRECTIVE_UPDATE,
+        order=43,
+    )
+)

@@ -235,3 +235,40 @@ def electronic_record_share(*, unit: Unit, year: int) -> tuple[int, int]:
     total = tasks.count()
     electronic = tasks.filter(work_record__is_electronic=True).count()
     return electronic, total
+
+
+@dataclass
+class RecordListBlock:
+    unit: Unit
+    records: list
+    electronic: int
+    total: int
+
+
+def work_record_lists_for_user(*, actor: User, year: int) -> list[RecordListBlock]:
+    """Per unit the actor works in (DIRECTIVE_UPDATE), its records of the year."""
+    from cchc.directives.models import WorkRecord
+
+    units = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_UPDATE))
+    records = list(
+        WorkRecord.objects.filter(unit__in=units, year=year)
+        .select_related("unit", "keeper")
+        .annotate(document_count=Count("task__reports") + 1)
+        .order_by("unit__path", "code")
+    )
+    totals = dict(
+        Task.objects.filter(lead_units__in=units, parent__isnull=True, created_at__year=year)
+        .values_list("lead_units")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    blocks: dict[int, RecordListBlock] = {}
+    for record in records:
+        block = blocks.get(record.unit_id)
+        if block is None:
+            block = blocks[record.unit_id] = RecordListBlock(
+                unit=record.unit, records=[], electronic=0, total=totals.get(record.unit_id, 0)
+            )
+        block.records.append(record)
+        block.electronic += int(record.is_electronic)
+    return list(blocks.values())

@@ -11,4 +11,5 @@ urlpatterns = [
     path("documents/<int:pk>/", views.board_view, name="board"),
     path("tasks/<int:pk>/", views.task_view, name="task"),
     path("overview/", views.overview_view, name="overview"),
+    path("records/", views.records_view, name="records"),
 ]

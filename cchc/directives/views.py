@@ -287,3 +287,14 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("directives:task", pk=task.pk)
     return render(request, "directives/task.html", {"task": task, "error": error})
+
+
+@login_required
+def records_view(request: HttpRequest) -> HttpResponse:
+    """My units' lists of work records for a year (danh mục hồ sơ) and the electronic share."""
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    blocks = selectors.work_record_lists_for_user(actor=request.user, year=year)  # type: ignore[arg-type]
+    return render(request, "directives/records.html", {"blocks": blocks, "year": year})

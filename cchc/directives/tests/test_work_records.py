@@ -44,3 +44,20 @@ def test_work_record_opened_on_assignment_and_closed_when_done(tree, people):
     assert items[1].url == "https://x.vn/bc"
     assert work_record_list(unit=tree.c_vp, year=year).get(pk=record.pk).document_count == 3
     assert electronic_record_share(unit=tree.c_vp, year=year) == (2, 2)
+
+
+def test_records_page(client, tree, people, django_assert_num_queries):
+    from django.urls import reverse
+
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=tree.commune_pc)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+    client.force_login(people.vp)
+    client.get(reverse("directives:records"))
+    with django_assert_num_queries(6):
+        page = client.get(reverse("directives:records")).content.decode()
+    year = timezone.localdate().year
+    assert f"{year}.T-C.VP.002" in page
+    assert "Hồ sơ điện tử: 2/2 nhiệm vụ chủ trì." in page
+    assert "T-C.PKT" not in page  # not the specialist's unit
