@@ -384,3 +384,8 @@ def head_get(*, user: User, pk: int) -> HeadEvaluation:
 
 
 COMPONENT_TITLES = heads.COMPONENTS
+
+
+def sipas_definition(*, year: int) -> surveys.SurveyDef | None:
+    survey = Survey.objects.filter(kind=surveys.SurveyKind.SIPAS, year=year).first()
+    return None if survey is None else surveys.parse_survey(survey.definition)

@@ -648,3 +648,40 @@ def head_evaluation_confirm(
     evaluation.confirmed_at = timezone.now()
     evaluation.save()
     return evaluation
+
+
+@transaction.atomic
+def sipas_public_submit(
+    *, dossier: Any, answers: dict[str, Any], comment: str = "", year: int | None = None
+) -> SurveyResponse:
+    """A citizen's SIPAS answers about one dossier (the caller checked the lookup secret).
+
+    Recorded for the dossier's receiving unit in the year's SIPAS survey; one response per
+    dossier. Unanswered questions are allowed (the respondent did not experience them).
+    """
+    year = year or timezone.localdate().year
+    survey = Survey.objects.filter(kind=surveys.SurveyKind.SIPAS, year=year).first()
+    if survey is None:
+        raise ValidationError("Chưa mở khảo sát sự hài lòng năm nay.", code="no_survey")
+    if SurveyResponse.objects.filter(survey=survey, dossier_code=dossier.code).exists():
+        raise ValidationError("Hồ sơ này đã được đánh giá. Cảm ơn ông/bà.", code="duplicate")
+    definition = surveys.parse_survey(survey.definition)
+    unit = dossier.receiving_unit
+    row = {surveys.UNIT_COLUMN: unit.code, **answers, surveys.COMMENT_COLUMN: comment[:2000]}
+    responses, errors = surveys.parse_responses([(0, row)], definition, {unit.code})
+    if errors:
+        raise ValidationError(
+            [
+                ValidationError(e.message if e.column == "" else f"Câu {e.column}: {e.message}")
+                for e in errors
+            ]
+        )
+    r = responses[0]
+    return SurveyResponse.objects.create(
+        survey=survey,
+        unit=unit,
+        answers=dict(r.answers),
+        comment=r.comment,
+        dossier_code=dossier.code,
+        batch="public",
+    )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("surveys/<int:pk>/", views.survey, name="survey"),
     path("heads/", views.head_list, name="heads"),
     path("heads/<int:pk>/", views.head, name="head"),
+    path("khao-sat/<str:code>/", views.sipas_public, name="sipas_public"),
 ]

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
 from cchc.assessments import formulas, heads, reports, selectors, services
@@ -402,3 +402,53 @@ def head(request: HttpRequest, pk: int) -> HttpResponse:
             "appraiser": _is_appraiser(request),
         },
     )
+
+
+# --- Public SIPAS survey (linked from the receipt and the result) ------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def sipas_public(request: HttpRequest, code: str) -> HttpResponse:
+    from cchc.dossiers.selectors import dossier_get_by_lookup
+    from cchc.portal import ratelimit
+
+    secret = (request.POST.get("s") or request.GET.get("s") or "")[:64]
+    refusal = ratelimit.hit(scope="sipas", ip=ratelimit.client_ip(request), code=code)
+    if refusal:
+        return render(request, "assessments/sipas_public.html", {"refusal": refusal}, status=429)
+    dossier = dossier_get_by_lookup(code=code, secret=secret)
+    if dossier is None:
+        return render(
+            request,
+            "assessments/sipas_public.html",
+            {"refusal": "Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập."},
+            status=404,
+        )
+    definition = selectors.sipas_definition(year=timezone.localdate().year)
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "secret": secret,
+        "definition": definition,
+        "scale": [
+            (5, "Rất hài lòng"),
+            (4, "Hài lòng"),
+            (3, "Bình thường"),
+            (2, "Không hài lòng"),
+            (1, "Rất không hài lòng"),
+        ],
+    }
+    if request.method == "POST":
+        answers = (
+            {q.code: request.POST.get(q.code, "") for q in definition.questions}
+            if definition
+            else {}
+        )
+        try:
+            services.sipas_public_submit(
+                dossier=dossier, answers=answers, comment=request.POST.get("comment", "")
+            )
+            context["done"] = True
+        except ValidationError as exc:
+            context["errors"] = exc.messages
+            return render(request, "assessments/sipas_public.html", context, status=400)
+    return render(request, "assessments/sipas_public.html", context)
