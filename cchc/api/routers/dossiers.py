@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from cchc.accounts.models import User
@@ -307,7 +307,7 @@ def dossier_create(request, payload: DossierCreateIn):
         applicant=payload.applicant.dict(),
         components=_components(payload.components),
     )
-    return 201, {**dossier_out(dossier), "lookup_secret": dossier.issued_lookup_secret}
+    return Status(201, {**dossier_out(dossier), "lookup_secret": dossier.issued_lookup_secret})
 
 
 # --- Actions ------------------------------------------------------------------------------

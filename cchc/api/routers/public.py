@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.utils.translation import gettext
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
 from cchc.api.errors import ApiError, not_found, with_errors
@@ -114,11 +114,14 @@ def public_rating(request, payload: RatingIn):
         comment=payload.comment,
         lookup_secret=payload.secret,
     )
-    return 201, {
-        "code": dossier.code,
-        "rating": dossier.rating,
-        "rating_label": Rating(dossier.rating).label,
-    }
+    return Status(
+        201,
+        {
+            "code": dossier.code,
+            "rating": dossier.rating,
+            "rating_label": Rating(dossier.rating).label,
+        },
+    )
 
 
 # --- Open311 GeoReport v2 ---------------------------------------------------------------
