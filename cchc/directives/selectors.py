@@ -272,3 +272,13 @@ def work_record_lists_for_user(*, actor: User, year: int) -> list[RecordListBloc
         block.records.append(record)
         block.electronic += int(record.is_electronic)
     return list(blocks.values())
+
+
+def unread_reminders(*, actor: User, limit: int = 20) -> list:
+    from cchc.directives.models import TaskReminder
+
+    return list(
+        TaskReminder.objects.filter(recipient=actor, read_at__isnull=True)
+        .select_related("task")
+        .order_by("-created_at")[:limit]
+    )

@@ -546,3 +546,30 @@ def work_record_open(*, task: Task, unit: Unit, keeper: User | None = None) -> W
         keeper=keeper or task.owner,
         opened_at=now,
     )
+
+
+@transaction.atomic
+def task_assign_owner(*, actor: User, task: Task, owner: User | None) -> Task:
+    """The lead unit names the person in charge (who is reminded along with the unit)."""
+    if _in_units(actor, Action.DIRECTIVE_UPDATE, list(task.lead_units.all())) is None:
+        raise PermissionDenied("Chỉ đơn vị chủ trì được phân công người phụ trách.")
+    if owner is not None and (
+        _in_units(owner, Action.DIRECTIVE_UPDATE, list(task.lead_units.all())) is None
+    ):
+        raise ValidationError(
+            {"owner": ValidationError("Người phụ trách phải thuộc đơn vị chủ trì.", code="unit")}
+        )
+    task.owner = owner
+    task.save(update_fields=["owner"])
+    TaskEvent.objects.create(
+        task=task, actor=actor, kind="owner", data={"owner": owner.pk if owner else None}
+    )
+    return task
+
+
+def reminders_mark_read(*, actor: User) -> int:
+    from cchc.directives.models import TaskReminder
+
+    return TaskReminder.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -192,14 +192,19 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def my_tasks_view(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.reminders_mark_read(actor=request.user)  # type: ignore[arg-type]
+        return redirect("directives:mine")
     tasks = list(selectors.task_list_for_user(actor=request.user))  # type: ignore[arg-type]
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             "nhiem-vu-don-vi.xlsx",
             xlsx_bytes(title="Nhiệm vụ", header=TASK_HEADER, rows=_task_rows(tasks)),
         )
-    return render(request, "directives/my_tasks.html", {"tasks": tasks})
+    reminders = selectors.unread_reminders(actor=request.user)  # type: ignore[arg-type]
+    return render(request, "directives/my_tasks.html", {"tasks": tasks, "reminders": reminders})
 
 
 @login_required
@@ -240,7 +245,9 @@ def board_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def overview_view(request: HttpRequest) -> HttpResponse:
-    rows = selectors.chairman_overview(actor=request.user)  # type: ignore[arg-type]
+    year_raw = request.GET.get("year", "")
+    year = int(year_raw) if year_raw.isdigit() else None
+    rows = selectors.chairman_overview(actor=request.user, year=year)  # type: ignore[arg-type]
     header = [
         "Đơn vị",
         "Tổng số",
@@ -254,7 +261,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             [r.unit_name, r.total, r.done_on_time, r.done_late, r.overdue, r.open] for r in rows
         ]
         return _xlsx("tong-hop-don-vi.xlsx", xlsx_bytes(title="Tổng hợp", header=header, rows=data))
-    return render(request, "directives/overview.html", {"rows": rows})
+    return render(request, "directives/overview.html", {"rows": rows, "year": year})
 
 
 @login_required

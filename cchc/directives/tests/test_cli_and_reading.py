@@ -25,6 +25,7 @@ def run(*args: str) -> str:
 def test_parse_json_contract_without_database():
     # No django_db mark: pytest-django fails the test if the command touches the database.
     payload = json.loads(run("parse", str(FIXTURES / "province_conclusion.txt"), "--json"))
+    assert list(payload) == ["tasks"]
     first = payload["tasks"][0]
     assert set(first) == {"number", "text", "lead", "coordinating", "deadline", "recurrence"}
     assert first["number"] == "1"
@@ -34,7 +35,12 @@ def test_parse_json_contract_without_database():
     assert first["text"].startswith("Giao Sở Nội vụ chủ trì")
     assert payload["tasks"][2]["recurrence"] == ["weekly"]
     assert payload["tasks"][3]["deadline"] is None
-    assert payload["notice"]["number"] == "215/TB-UBND"
+    with_notice = json.loads(
+        run("parse", str(FIXTURES / "province_conclusion.txt"), "--json", "--with-notice")
+    )
+    assert with_notice["notice"]["number"] == "215/TB-UBND"
+    assert with_notice["notice"]["date"] == "2024-05-13"
+    assert with_notice["notice"]["signer"] == "Nguyễn Văn Bình"
 
 
 def test_parse_plain_output_lists_tasks():

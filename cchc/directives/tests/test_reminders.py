@@ -97,3 +97,38 @@ def test_remind_command(tree, people):
     out = io.StringIO()
     call_command("directives", "remind", stdout=out)
     assert out.getvalue().startswith("Đã gửi 0 nhắc nhở")
+
+
+def test_my_tasks_shows_unread_reminders(client, tree, people):
+    from django.urls import reverse
+
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=tree.commune_pc)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+    reminders_send(now=dt.datetime(2025, 11, 13, 9, tzinfo=VN))
+    client.force_login(people.vp)
+    page = client.get(reverse("directives:mine")).content.decode()
+    assert "Nhiệm vụ sắp đến hạn (17:00 ngày 14/11/2025)" in page
+    client.post(reverse("directives:mine"))
+    assert "Nhiệm vụ sắp đến hạn" not in client.get(reverse("directives:mine")).content.decode()
+
+
+def test_task_owner_must_belong_to_the_lead_unit(tree, people):
+    import pytest
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from cchc.directives.services import task_assign_owner
+
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=tree.commune_pc)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    doc = directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+    t1 = doc.tasks.get(position=0)
+    with pytest.raises(ValidationError):
+        task_assign_owner(actor=people.vp, task=t1, owner=people.pkt)
+    with pytest.raises(PermissionDenied):
+        task_assign_owner(actor=people.pkt, task=t1, owner=people.pkt)
+    task_assign_owner(actor=people.vp, task=t1, owner=people.vp)
+    t1.refresh_from_db()
+    assert t1.owner == people.vp

@@ -58,7 +58,7 @@ def test_import_refused_without_directive_manage(client, people):
 def test_list_pages_query_counts(client, doc, people, django_assert_num_queries):
     client.force_login(people.vp)
     client.get(reverse("directives:mine"))  # warm the session
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(reverse("directives:mine"))
     assert page.status_code == 200
     client.force_login(people.chairman)
@@ -75,7 +75,7 @@ def test_list_pages_query_counts(client, doc, people, django_assert_num_queries)
     rows[2]["lead_codes"] = ["T-C.VP"]
     directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
     client.force_login(people.vp)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = client.get(reverse("directives:mine"))
     assert (
         page.content.decode().count('class="overdue"')

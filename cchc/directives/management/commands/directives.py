@@ -29,6 +29,11 @@ class Command(BaseCommand):
             "--match", action="store_true", help="đối chiếu tên đơn vị với cây tổ chức (cần CSDL)"
         )
         parse.add_argument(
+            "--with-notice",
+            action="store_true",
+            help="kèm số, ngày, cơ quan ban hành, người ký (khóa 'notice' trong JSON)",
+        )
+        parse.add_argument(
             "--issuer", default=None, help="mã đơn vị ban hành (phạm vi đối chiếu khi --match)"
         )
 
@@ -87,10 +92,9 @@ class Command(BaseCommand):
             for row, matched in zip(tasks, matched_rows, strict=True):
                 row.update(matched)
         if options["json"]:
-            payload = {
-                "notice": {k: v for k, v in notice.as_dict().items() if k != "tasks"},
-                "tasks": tasks,
-            }
+            payload: dict[str, object] = {"tasks": tasks}
+            if options["with_notice"]:
+                payload["notice"] = {k: v for k, v in notice.as_dict().items() if k != "tasks"}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         head = notice.kind or "Văn bản"
