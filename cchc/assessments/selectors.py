@@ -283,34 +283,112 @@ def survey_result_for_unit(
     return survey, surveys.aggregate(surveys.parse_survey(survey.definition), responses)
 
 
+# Survey results are reported per assessed unit: a commune (or ward, special zone) or a
+# province agency; answers recorded at a one-stop shop or a department roll up to it.
+COMMUNE_KINDS = frozenset({"commune", "ward", "township", "special_zone"})
+AGENCY_KINDS = frozenset({"agency", "district"})
+GROUP_COMMUNES = "Cấp xã"
+GROUP_AGENCIES = "Sở, ban, ngành"
+GROUP_OTHER = "Đơn vị khác"
+
+
+def _group(unit: Unit) -> str:
+    if unit.kind in COMMUNE_KINDS:
+        return GROUP_COMMUNES
+    if unit.kind in AGENCY_KINDS:
+        return GROUP_AGENCIES
+    return GROUP_OTHER
+
+
+def _assessed_units(unit_ids: set[int]) -> dict[int, Unit]:
+    """Each unit → its nearest ancestor-or-self that is a commune or an agency (two queries)."""
+    units = Unit.objects.in_bulk(list(unit_ids))
+    ancestor_ids = {
+        int(x) for u in units.values() for x in (u.path or "").strip("/").split("/") if x
+    }
+    ancestors = Unit.objects.in_bulk(list(ancestor_ids | set(unit_ids)))
+    out: dict[int, Unit] = {}
+    for pk, u in units.items():
+        chain = [int(x) for x in (u.path or "").strip("/").split("/") if x] or [pk]
+        target = u
+        for ancestor_pk in reversed(chain):
+            a = ancestors.get(ancestor_pk)
+            if a is not None and _group(a) != GROUP_OTHER:
+                target = a
+                break
+        out[pk] = target
+    return out
+
+
 @dataclass(frozen=True)
 class SurveyUnitRow:
     unit: Unit
-    rank: int
+    group: str
+    rank: int  # within the group (communes and agencies are ranked apart)
     result: surveys.SurveyResult
     comments: list[str]
+    previous: Decimal | None  # the same unit's composite in the previous year's survey
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.previous is None or self.result.composite is None:
+            return None
+        return self.result.composite - self.previous
+
+
+def _per_unit(
+    survey: Survey, definition: surveys.SurveyDef
+) -> tuple[dict[int, surveys.SurveyResult], dict[int, list[str]], dict[int, Unit]]:
+    rows = list(
+        SurveyResponse.objects.filter(survey=survey).values(
+            "source_row", "unit_id", "answers", "comment"
+        )
+    )
+    target = _assessed_units({r["unit_id"] for r in rows})
+    by_unit: dict[int, list[surveys.Response]] = defaultdict(list)
+    comments: dict[int, list[str]] = defaultdict(list)
+    units: dict[int, Unit] = {}
+    for r in rows:
+        unit = target[r["unit_id"]]
+        units[unit.pk] = unit
+        by_unit[unit.pk].append(
+            surveys.Response(r["source_row"], str(unit.pk), r["answers"], r["comment"])
+        )
+        if r["comment"]:
+            comments[unit.pk].append(r["comment"])
+    return (
+        {pk: surveys.aggregate(definition, rs) for pk, rs in by_unit.items()},
+        comments,
+        units,
+    )
 
 
 def survey_results(*, survey: Survey) -> tuple[surveys.SurveyDef, list[SurveyUnitRow]]:
-    """Per unit (of the respondents' units): the index, sub-indices, weakest items, ranked."""
+    """Per assessed unit: the index, sub-indices, weakest items, comments, last year's
+    index; ranked within communes and within agencies."""
     definition = surveys.parse_survey(survey.definition)
-    by_unit: dict[int, list[surveys.Response]] = defaultdict(list)
-    comments: dict[int, list[str]] = defaultdict(list)
-    for r in SurveyResponse.objects.filter(survey=survey).values(
-        "source_row", "unit_id", "answers", "comment"
-    ):
-        by_unit[r["unit_id"]].append(
-            surveys.Response(r["source_row"], str(r["unit_id"]), r["answers"], r["comment"])
+    results, comments, units = _per_unit(survey, definition)
+    previous: dict[int, Decimal | None] = {}
+    before = Survey.objects.filter(kind=survey.kind, year=survey.year - 1).first()
+    if before is not None:
+        old, _c, _u = _per_unit(before, surveys.parse_survey(before.definition))
+        previous = {pk: r.composite for pk, r in old.items()}
+    out: list[SurveyUnitRow] = []
+    for group in (GROUP_AGENCIES, GROUP_COMMUNES, GROUP_OTHER):
+        members = [pk for pk, u in units.items() if _group(u) == group]
+        ranked = scoring.rank([(str(pk), results[pk].composite or Decimal(0)) for pk in members])
+        out.extend(
+            SurveyUnitRow(
+                units[int(x.key)],
+                group,
+                x.rank,
+                results[int(x.key)],
+                comments[int(x.key)],
+                previous.get(int(x.key)),
+            )
+            for x in ranked
         )
-        if r["comment"]:
-            comments[r["unit_id"]].append(r["comment"])
-    units = Unit.objects.in_bulk(list(by_unit))
-    results = {pk: surveys.aggregate(definition, rs) for pk, rs in by_unit.items()}
-    ranked = scoring.rank([(str(pk), r.composite or Decimal(0)) for pk, r in results.items()])
-    return definition, [
-        SurveyUnitRow(units[int(x.key)], x.rank, results[int(x.key)], comments[int(x.key)])
-        for x in ranked
-    ]
+    return definition, out
 
 
 # --- Heads of units ----------------------------------------------------------------------

@@ -685,3 +685,20 @@ def sipas_public_submit(
         dossier_code=dossier.code,
         batch="public",
     )
+
+
+@transaction.atomic
+def survey_weights_update(*, actor: User, survey: Survey, weights: dict[str, Any]) -> Survey:
+    """Home Affairs sets the sub-index weights (the method stays documented in surveys.py)."""
+    require_any(actor, Action.ASSESSMENT_APPRAISE)
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    data = dict(survey.definition)
+    subs = []
+    for s in data.get("sub_indices", ()):
+        raw = weights.get(s["code"], s.get("weight", 1))
+        subs.append({**s, "weight": str(raw).strip().replace(",", ".")})
+    data["sub_indices"] = subs
+    surveys.parse_survey(data)  # validates: numbers, non-negative, total > 0
+    survey.definition = data
+    survey.save(update_fields=["definition"])
+    return survey

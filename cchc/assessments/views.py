@@ -294,6 +294,17 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_appraiser(request):
         raise PermissionDenied
     s = get_object_or_404(Survey, pk=pk)
+    if request.method == "POST" and request.POST.get("form") == "weights":
+        try:
+            services.survey_weights_update(
+                actor=request.user,
+                survey=s,
+                weights={k[2:]: v for k, v in request.POST.items() if k.startswith("w_")},
+            )
+            messages.success(request, "Đã cập nhật trọng số.")
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("assessments:survey", pk=pk)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -312,21 +323,27 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
         from cchc.indices.exports import workbook
 
         headers = (
+            "Nhóm",
             "Hạng",
             "Mã",
             "Đơn vị",
             "Số phiếu",
             *[x.title for x in definition.sub_indices],
             "Chỉ số",
+            "Năm trước",
+            "Thay đổi",
         )
         data = [
             [
+                r.group,
                 r.rank,
                 r.unit.code,
                 r.unit.name,
                 r.result.respondents,
                 *[r.result.sub_indices[x.code] for x in definition.sub_indices],
                 r.result.composite,
+                r.previous,
+                r.change,
             ]
             for r in rows
         ]

@@ -122,3 +122,51 @@ def test_seed_command_is_idempotent(prov):
     out = io.StringIO()
     call_command("assessments_seed", year=2027, stdout=out)
     assert "Đã có đủ" in out.getvalue()
+
+
+def _ddci_csv(*rows: str) -> bytes:
+    header = "don_vi," + ",".join(f"d{i}" for i in range(1, 10)) + "\n"
+    return (header + "\n".join(rows) + "\n").encode()
+
+
+def test_ddci_ranked_within_agencies_and_communes_compared_with_last_year(prov):
+    from cchc.dossiers.tests.factories import make_unit
+    from cchc.units.models import UnitKind
+
+    make_unit("Sở Tư pháp", UnitKind.AGENCY, prov.province, code="STP")
+    one_stop = make_unit("Bộ phận Một cửa phường", UnitKind.ONE_STOP, prov.commune, code="MC01")
+    old = services.survey_create_from_template(actor=None, kind="ddci", year=2025)
+    new = services.survey_create_from_template(actor=None, kind="ddci", year=2026)
+    best = "5,5,5,1,5,5,5,5,5"  # d4 (informal charges) is reversed: 1 is best
+    worst = "1,1,1,5,1,1,1,1,1"
+    services.survey_responses_import(
+        actor=prov.home_affairs, survey=old, content=_ddci_csv(f"XA01,{worst}"), filename="o.csv"
+    )
+    services.survey_responses_import(
+        actor=prov.home_affairs,
+        survey=new,
+        content=_ddci_csv(f"MC01,{best}", f"XA02,{worst}", f"STP,{best}"),
+        filename="n.csv",
+    )
+    _d, rows = selectors.survey_results(survey=new)
+    got = [(r.group, r.rank, r.unit.code, r.result.composite, r.previous) for r in rows]
+    assert got == [
+        ("Sở, ban, ngành", 1, "STP", D(100), None),
+        # The one-stop shop's answers count for its commune, compared with 2025's 0.
+        ("Cấp xã", 1, "XA01", D(100), D(0)),
+        ("Cấp xã", 2, "XA02", D(0), None),
+    ]
+    assert rows[1].change == 100
+    assert one_stop.pk not in [r.unit.pk for r in rows]
+
+
+def test_survey_weights_are_editable_by_home_affairs_only(prov):
+    s = services.survey_create_from_template(actor=None, kind="ddci", year=2026)
+    with pytest.raises(PermissionDenied):
+        services.survey_weights_update(actor=prov.chairman, survey=s, weights={"CNTT": "30"})
+    with pytest.raises(ValidationError):
+        services.survey_weights_update(actor=prov.home_affairs, survey=s, weights={"CNTT": "-1"})
+    services.survey_weights_update(actor=prov.home_affairs, survey=s, weights={"CNTT": "30"})
+    s.refresh_from_db()
+    weights = {x["code"]: x["weight"] for x in s.definition["sub_indices"]}
+    assert weights["CNTT"] == "30" and weights["MINH_BACH"] == "15"
