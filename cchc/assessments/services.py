@@ -23,7 +23,7 @@ from django.utils import timezone
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, has_permission, require, require_any
 from cchc.assessments import formulas, heads, scoring, surveys
-from cchc.assessments.framework import DATA_DIR, FrameworkDef, Method, parse_framework
+from cchc.assessments.framework import DATA_DIR, FrameworkDef, Level, Method, parse_framework
 from cchc.assessments.models import (
     AppraisalStatus,
     Area,
@@ -39,7 +39,13 @@ from cchc.assessments.models import (
     Survey,
     SurveyResponse,
 )
-from cchc.assessments.selectors import framework_def, framework_document, head_inputs
+from cchc.assessments.selectors import (
+    AGENCY_KINDS,
+    COMMUNE_KINDS,
+    framework_def,
+    framework_document,
+    head_inputs,
+)
 from cchc.units.models import Unit
 
 # --- Frameworks ----------------------------------------------------------------------
@@ -227,6 +233,11 @@ def assessment_open(*, actor: User, framework: Framework, unit: Unit) -> Assessm
         or has_permission(actor, Action.ASSESSMENT_APPRAISE, unit)
     ):
         raise PermissionDenied("Bạn không có quyền đánh giá cải cách hành chính của đơn vị này.")
+    expected = Level.COMMUNE if unit.kind in COMMUNE_KINDS else Level.DEPARTMENT
+    if unit.kind not in COMMUNE_KINDS | AGENCY_KINDS or framework.level != expected:
+        raise ValidationError(
+            f"Bộ tiêu chí “{framework.title}” không áp dụng cho {unit.name}.", code="level"
+        )
     assessment, created = Assessment.objects.get_or_create(framework=framework, unit=unit)
     if created:
         leaves = Criterion.objects.filter(area__framework=framework, is_leaf=True)

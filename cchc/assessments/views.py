@@ -70,6 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "frameworks": list(selectors.framework_list()),
             "self_units": self_units,
             "appraiser": appraiser,
+            "can_results": appraiser or has_any_permission(request.user, Action.DIRECTIVE_MANAGE),
             "surveys": list(selectors.survey_list()) if appraiser else [],
         },
     )

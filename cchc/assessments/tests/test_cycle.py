@@ -231,3 +231,17 @@ def test_assessment_list_is_scoped(prov, django_assert_num_queries):
     assert [a.unit for a in selectors.assessment_list(user=prov.chairman)] == [prov.commune]
     with django_assert_num_queries(3):
         assert len(selectors.assessment_list(user=prov.home_affairs)) == 2
+
+
+def test_a_framework_applies_only_to_its_level(prov):
+    from cchc.dossiers.tests.factories import make_unit
+    from cchc.units.models import UnitKind
+
+    agency = make_unit("Sở Tư pháp", UnitKind.AGENCY, prov.province, code="STP")
+    with pytest.raises(ValidationError, match="không áp dụng"):
+        services.assessment_open(actor=prov.home_affairs, framework=prov.framework, unit=agency)
+    departments = services.framework_create_from_template(
+        actor=None, name="par_department", year=2026
+    )
+    a = services.assessment_open(actor=prov.home_affairs, framework=departments, unit=agency)
+    assert a.scores.count() == 27
