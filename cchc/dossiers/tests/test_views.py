@@ -232,7 +232,7 @@ def test_dossier_page_shows_timeline_and_step_clock(client, world, clock):
     assert "Tiếp nhận hồ sơ" in body and "Bàn giao hồ sơ" in body and "Phân công xử lý" in body
     assert "Đến: Phòng Văn hóa - Xã hội" in body
     # Step clock rows: the finished reception step and the running processing step.
-    assert "Mẫu 05" in body
+    assert "Mẫu 06" in body
     assert "Đang xử lý (trong hạn)" in body
     step1 = fresh(d).steps.get(index=1)
     assert step1.get_outcome_display() in body
