@@ -70,17 +70,37 @@ def name_key(name: str, *, territories: tuple[str, ...] = ()) -> str:
 
 # --- collective addressees -------------------------------------------------------------
 
-_COMMUNES = re.compile(
-    r"^(?:uy ban nhan dan )?(?:cac )?(?:xa|phuong|thi tran|dia phuong|xa phuong)"
-    r"(?: (?:xa|phuong|thi tran|dac khu))*$"
-)
 _DEPARTMENTS = re.compile(
-    r"^cac (?:phong|so|ban|nganh|co quan)(?: (?:phong|so|ban|nganh|doan the|co quan|don vi|"
-    r"chuyen mon|tinh|huyen|thanh pho|xa|cua|thuoc))*$"
+    r"^(?:cac (?:phong|so|ban|nganh|co quan)|(?:phong|so|ban|nganh|co quan) (?:phong|so|ban|nganh))"
+    r"(?: (?:phong|so|ban|nganh|doan the|co quan|don vi|chuyen mon|tinh|huyen|thanh pho|xa|cua|"
+    r"thuoc))*$"
 )
-_DISTRICTS = re.compile(
-    r"^uy ban nhan dan cac (?:huyen|quan|thi xa|thanh pho)(?: (?:huyen|quan|thi xa|thanh pho))*$"
+_DISTRICT_WORDS = re.compile(r"\b(?:huyen|quan|thi xa|thanh pho)\b")
+_COMMUNE_WORDS = re.compile(r"\b(?:xa|phuong|thi tran|dac khu|dia phuong)\b")
+_LEVEL_ONLY = re.compile(
+    r"^(?:(?:huyen|quan|thi xa|thanh pho|xa|phuong|thi tran|dac khu|dia phuong) ?)+$"
 )
+
+
+def _territorial_group(words: str) -> tuple[bool, bool] | None:
+    """'uy ban nhan dan cac xa thi tran' -> (False, True): (districts?, communes?).
+
+    Only a group: "các ..." or a list of two or more levels ("UBND quận-huyện, xã,
+    phường"); "UBND xã" alone is one committee, not every commune. "địa phương" alone
+    stands for the communes (the seed's "các phòng, ban, ngành và địa phương")."""
+    rest = re.sub(r"^uy ban nhan dan ", "", words)
+    plural = rest.startswith("cac ")
+    rest = re.sub(r"^cac ", "", rest)
+    if not rest or not _LEVEL_ONLY.match(rest):
+        return None
+    no_towns = rest.replace("thi xa", "").replace("thanh pho", "")
+    districts = bool(_DISTRICT_WORDS.search(rest))
+    communes = bool(_COMMUNE_WORDS.search(no_towns))
+    levels = len(_DISTRICT_WORDS.findall(rest)) + len(_COMMUNE_WORDS.findall(no_towns))
+    if not (plural or levels >= 2 or rest == "dia phuong"):
+        return None
+    return districts, communes
+
 
 _DEPARTMENT_KINDS = {UnitKind.AGENCY, UnitKind.DEPARTMENT, UnitKind.PUBLIC_SERVICE}
 
@@ -150,10 +170,10 @@ class UnitMatcher:
         """Units a collective addressee stands for, or None when `name` is not one."""
         words = _words(name)
         words = re.sub(r"\s+(?:lien quan|tren dia ban)$", "", words)
-        if _COMMUNES.match(words):
-            return self._communes()
-        if _DISTRICTS.match(words):
-            return self._districts()
+        group = _territorial_group(words)
+        if group is not None:
+            districts, communes = group
+            return (self._districts() if districts else []) + (self._communes() if communes else [])
         if _DEPARTMENTS.match(words):
             return self._departments()
         return None

@@ -379,6 +379,8 @@ _TRIGGER = re.compile(
     r"trong\s+đó)\s+",
     re.I,
 )
+# "Chủ tịch UBND tỉnh đề nghị X ...": a request in the middle of a sentence, without a comma.
+_INNER_TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", re.I)
 _COORD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+", re.I)
 
 
@@ -438,12 +440,16 @@ def _coordinating(text: str) -> list[str]:
 def find_assignment(clause: str) -> _Assignment | None:
     """Who a clause assigns work to, if anyone."""
     starts = [0] + [m.end() for m in _TRIGGER.finditer(clause)]
-    for start in starts:
+    starts += [m.end() for m in _INNER_TRIGGER.finditer(clause) if m.end() not in starts]
+    for start in sorted(starts):
         rest = clause[start:].lstrip()
         found = _addressee_span(rest)
         if found is None:
             continue
         span, end = found
+        if _INNER_TRIGGER.search(span):
+            # The speaker, not the addressee: "Chủ tịch UBND tỉnh đề nghị ...".
+            continue
         if start == 0 and rest[:1].islower() and not rest.lower().startswith("các"):
             # A clause starting in lower case ("địa phương ...") is a continuation.
             continue

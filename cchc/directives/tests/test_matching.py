@@ -128,3 +128,14 @@ def test_cli_match(tree):
     # The test tree has no Phòng Tư pháp: kept as written, flagged.
     assert tasks[0]["lead_codes"] == [None]
     assert [t["needs_review"] for t in tasks] == [True, False, False, False]
+
+
+def test_territorial_groups(tree):
+    old = UnitMatcher(issuer=tree.old_province, on=ON_2024)
+    assert old.match("UBND các huyện, thị xã, thành phố").codes == ["T-D.UBND"]
+    both = old.match("Ủy ban nhân dân quận-huyện, xã, phường, thị trấn")
+    assert sorted(both.codes) == ["T-D.UBND", "T-W1", "T-W2"]
+    # "UBND xã" alone is one committee, not every commune.
+    assert not UnitMatcher(issuer=tree.commune, on=dt.date(2025, 9, 10)).match("UBND xã").collective
+    new = UnitMatcher(issuer=tree.commune, on=dt.date(2025, 9, 10))
+    assert new.match("các phòng, ban, ngành").codes == ["T-C.PKT", "T-C.VP"]

@@ -295,3 +295,49 @@ def test_split_names(span, expected):
 def test_paragraphs_join_page_breaks_but_not_items():
     pars = paragraphs("1. Giao Phòng A chủ trì, phối\n\nhợp với Phòng B.\n\n2. Việc khác.")
     assert pars == ["1. Giao Phòng A chủ trì, phối hợp với Phòng B.", "2. Việc khác."]
+
+
+# Shapes seen in published documents (short paraphrases, not copies): a city plan whose
+# implementation items address the departments and all lower levels in one wrapped
+# line, and a provincial letter where the chairman "đề nghị" several bodies mid-sentence.
+CITY_PLAN = """KẾ HOẠCH
+Triển khai đánh giá sự hài lòng
+Ủy ban nhân dân thành phố ban hành Kế hoạch triển khai như sau:
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+2.1. Thống nhất tiêu chí đánh giá.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở, ban, ngành, Ủy ban nhân dân quận-huyện, xã,
+phường, thị trấn thực hiện đúng tiến độ tại Kế hoạch, bảo đảm vận hành
+chính thức Hệ thống trước ngày 01/10/2019.
+2. Giao Sở Thông tin và Truyền thông chủ trì, phối hợp với Văn phòng Ủy ban nhân dân thành phố xây dựng hệ thống; định kỳ 6 tháng, năm báo cáo Ủy ban nhân dân thành phố.
+"""
+PROVINCE_LETTER = """1. Chủ tịch UBND tỉnh đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh, Chủ tịch UBND các huyện, thị xã, thành phố triển khai thực hiện và báo cáo Chủ tịch UBND tỉnh (qua Sở Nội vụ) nếu có vấn đề phát sinh.
+2. Thực hiện cơ chế giao doanh nghiệp đảm nhận việc số hóa hồ sơ.
+"""
+
+
+def test_city_plan_collective_lead_and_sub_numbering():
+    notice = parse_notice(CITY_PLAN)
+    assert rows(notice) == [
+        ("II.1", ["Sở, ban, ngành", "Ủy ban nhân dân quận-huyện, xã, phường, thị trấn"], []),
+        ("II.2", ["Sở Thông tin và Truyền thông"], ["Văn phòng Ủy ban nhân dân thành phố"]),
+    ]
+    assert notice.tasks[0].deadline == dt.date(2019, 10, 1)
+    assert notice.tasks[1].recurrence == ["semiannual", "annual"]
+
+
+def test_speaker_is_not_the_addressee():
+    notice = parse_notice(PROVINCE_LETTER)
+    assert rows(notice) == [
+        (
+            "1",
+            [
+                "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+                "các sở, ban, ngành, đoàn thể tỉnh",
+                "UBND các huyện, thị xã, thành phố",
+            ],
+            [],
+        ),
+        ("2", [], []),  # "cơ chế giao doanh nghiệp" assigns nothing: left for review
+    ]
