@@ -132,6 +132,8 @@ class Task(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="subtasks"
     )
     weight = models.PositiveSmallIntegerField("trọng số", default=1)
+    # Where a task not read from a document comes from, e.g. "assessments:remedy:12".
+    source = models.CharField("nguồn", max_length=100, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

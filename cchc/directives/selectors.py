@@ -282,3 +282,27 @@ def unread_reminders(*, actor: User, limit: int = 20) -> list:
         .select_related("task")
         .order_by("-created_at")[:limit]
     )
+
+
+def tasks_on_time_summary(*, unit: Unit, year: int) -> dict[str, int]:
+    """For the reform index and the heads' evaluation: top-level tasks led by `unit`
+    itself (not its subtree) whose deadline fell in `year` (local time), and how many were
+    done by their deadline. Cancelled tasks do not count."""
+    import zoneinfo
+
+    from django.conf import settings
+
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime(year, 1, 1, tzinfo=tz)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    tasks = Task.objects.filter(
+        lead_units=unit, parent__isnull=True, deadline__gte=start, deadline__lt=end
+    ).exclude(status=TaskStatus.CANCELLED)
+    return tasks.aggregate(
+        due=Count("pk", distinct=True),
+        done_on_time=Count(
+            "pk",
+            filter=Q(status=TaskStatus.DONE, done_at__lte=F("deadline")),
+            distinct=True,
+        ),
+    )

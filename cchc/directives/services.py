@@ -573,3 +573,66 @@ def reminders_mark_read(*, actor: User) -> int:
     return TaskReminder.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+REMEDY_KIND = "Nhiệm vụ khắc phục"
+
+
+@transaction.atomic
+def task_create(
+    *,
+    actor: User,
+    unit: Unit,
+    text: str,
+    deadline: dt.date | None = None,
+    source: str = "",
+) -> Task:
+    """A standalone task for `unit` (e.g. remedying a weak reform-index criterion), filed
+    under one "Nhiệm vụ khắc phục" document per year and issuing unit.
+
+    The issuer is the nearest People's Committee (or territory) at or above `unit` where
+    the actor manages directives.
+    """
+    from cchc.units.models import TERRITORIAL_KINDS, UnitKind
+
+    require(actor, Action.DIRECTIVE_MANAGE, unit)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": ValidationError("Vui lòng nhập nội dung nhiệm vụ.", code="required")}
+        )
+    chain = list(Unit.objects.filter(pk__in=unit.ancestor_ids).order_by("-depth"))
+    issuing_kinds = {*TERRITORIAL_KINDS, UnitKind.PEOPLES_COMMITTEE}
+    issuer = next(
+        (
+            u
+            for u in [unit, *chain]
+            if u.kind in issuing_kinds and has_permission(actor, Action.DIRECTIVE_MANAGE, u)
+        ),
+        unit,
+    )
+    year = timezone.localdate().year
+    document, _ = DirectiveDocument.objects.get_or_create(
+        kind=REMEDY_KIND,
+        number=f"KP-{year}",
+        issuer=issuer,
+        defaults={
+            "title": f"Khắc phục tồn tại, hạn chế trong công tác cải cách hành chính năm {year}",
+            "text": "",
+            "created_by": actor,
+            "date": timezone.localdate(),
+        },
+    )
+    position = document.tasks.count()
+    task = Task.objects.create(
+        document=document,
+        number=str(position + 1),
+        position=position,
+        text=text,
+        deadline=deadline_at(deadline, unit=unit) if deadline else None,
+        source=source[:100],
+    )
+    task.lead_units.set([unit])
+    TaskEvent.objects.create(task=task, actor=actor, kind="assigned", data={"source": source})
+    work_record_open(task=task, unit=unit)
+    return task
