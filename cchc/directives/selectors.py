@@ -144,15 +144,23 @@ def chairman_overview(
     return sorted(records, key=lambda r: r.worst_key)
 
 
-def draft_scope_units(*, issuer: Unit | None, on: dt.date | None) -> list[Unit]:
-    """Units a reviewer may pick for a draft's tasks (the issuer's subtree as of the date)."""
+MAX_PICKABLE_UNITS = 1500
+
+
+def draft_scope_units(
+    *, issuer: Unit | None, on: dt.date | None, codes: list[str] | None = None
+) -> list[Unit]:
+    """Units a reviewer may pick for a draft's tasks: the issuer's subtree as of the date;
+    without an issuer only the units the matching found (the whole country is too many)."""
     qs = Unit.objects.active_on(on or timezone.localdate())
     if issuer is not None:
         root = issuer
         if issuer.kind == "peoples_committee" and issuer.parent is not None:
             root = issuer.parent
         qs = qs.subtree_of(root)
-    return list(qs.order_by("path"))
+    else:
+        qs = Unit.objects.filter(code__in=codes or [])
+    return list(qs.order_by("path")[:MAX_PICKABLE_UNITS])
 
 
 def draft_get(*, actor: User, pk: int) -> DirectiveDraft:

@@ -175,7 +175,10 @@ def review_view(request: HttpRequest, pk: int) -> HttpResponse:
 
             on = dt.date.fromisoformat(extraction[key])
             break
-    units = selectors.draft_scope_units(issuer=draft.issuer, on=on)
+    codes = [
+        c for row in rows for c in [*row.get("lead_codes", []), *row.get("coordinating_codes", [])]
+    ]
+    units = selectors.draft_scope_units(issuer=draft.issuer, on=on, codes=codes)
     return render(
         request,
         "directives/review.html",
@@ -264,6 +267,17 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     return render(request, "directives/overview.html", {"rows": rows, "year": year})
 
 
+def _parse_date(raw: str):
+    import datetime as dt
+
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("Ngày không hợp lệ.", code="invalid_date") from None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -282,6 +296,18 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
                     link=request.POST.get("link", "").strip(),
                     file=request.FILES.get("file"),
                 )
+            elif action == "subtask":
+                codes = [c.strip() for c in request.POST.get("lead", "").split(",") if c.strip()]
+                weight = request.POST.get("weight", "1").strip()
+                deadline_raw = request.POST.get("deadline", "").strip()
+                services.subtask_create(
+                    actor=request.user,  # type: ignore[arg-type]
+                    parent=task,
+                    text=request.POST.get("text", ""),
+                    lead_units=list(Unit.objects.filter(code__in=codes)),
+                    weight=int(weight) if weight.isdigit() else 0,
+                    deadline=_parse_date(deadline_raw),
+                )
             elif action in ("accept", "send_back"):
                 services.task_sign_off(
                     actor=request.user,  # type: ignore[arg-type]
@@ -289,8 +315,8 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
                     accept=action == "accept",
                     note=request.POST.get("note", ""),
                 )
-        except ValidationError as exc:
-            error = "; ".join(exc.messages)
+        except (ValidationError, PermissionDenied) as exc:
+            error = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         else:
             return redirect("directives:task", pk=task.pk)
     return render(request, "directives/task.html", {"task": task, "error": error})

@@ -122,3 +122,28 @@ def test_progress_report_docx(client, doc, people):
     assert [r.cells[0].text for r in table.rows] == ["Mục", "1", "2", "3"]
     assert table.rows[2].cells[2].text == "Phòng Kinh tế xã Tây Sơn"
     assert table.rows[1].cells[5].text == "0%"
+
+
+def test_task_page_subtasks_and_refusals(client, doc, people):
+    task = doc.tasks.get(position=0)
+    url = reverse("directives:task", args=[task.pk])
+    client.force_login(people.vp)
+    client.post(
+        url, {"action": "subtask", "text": "Soạn tài liệu", "lead": "T-C.VP", "weight": "2"}
+    )
+    client.post(url, {"action": "subtask", "text": "Mở lớp", "lead": "T-C.VP", "weight": "1"})
+    sub = task.subtasks.get(text="Soạn tài liệu")
+    client.post(
+        reverse("directives:task", args=[sub.pk]),
+        {"action": "report", "progress": "60", "text": "Đang soạn"},
+    )
+    task.refresh_from_db()
+    assert task.progress == 40  # (60*2 + 0*1) / 3
+    page = client.get(url).content.decode()
+    assert "Soạn tài liệu" in page and "trọng số 2" in page
+    client.force_login(people.pkt)  # coordinating only: may not split or sign off
+    refused = client.post(url, {"action": "subtask", "text": "x", "lead": "T-C.PKT"})
+    assert "Bạn không có quyền chia nhỏ nhiệm vụ này." in refused.content.decode()
+    refused = client.post(url, {"action": "accept"})
+    assert refused.status_code == 200 and "không có quyền" in refused.content.decode()
+    assert task.subtasks.count() == 2
