@@ -67,7 +67,11 @@ def task_out(t: Task) -> dict:
     }
 
 
-@router.get("/directives/tasks", response=with_errors({200: TaskPage}))
+@router.get(
+    "/directives/tasks",
+    response=with_errors({200: TaskPage}),
+    summary="Nhiệm vụ chỉ đạo của đơn vị tôi",
+)
 def task_list(request, filters: Query[TaskFilters]):
     """Nhiệm vụ mà đơn vị của tôi chủ trì hoặc phối hợp, gấp nhất trước."""
     qs = selectors.task_list_for_user(actor=request.auth)

@@ -226,7 +226,9 @@ class QueueFilters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-@router.get("/dossiers", response=with_errors({200: DossierPage}))
+@router.get(
+    "/dossiers", response=with_errors({200: DossierPage}), summary="Danh sách hồ sơ (hàng đợi)"
+)
 def dossier_list(request, filters: Query[QueueFilters]):
     """Hàng đợi công việc của người dùng (như màn hình “Hồ sơ”)."""
     qs = selectors.dossier_queue(
@@ -239,7 +241,9 @@ def dossier_list(request, filters: Query[QueueFilters]):
     return {"count": qs.count(), "items": [dossier_out(d) for d in page]}
 
 
-@router.get("/dossiers/{code}", response=with_errors({200: DossierDetailOut}))
+@router.get(
+    "/dossiers/{code}", response=with_errors({200: DossierDetailOut}), summary="Chi tiết hồ sơ"
+)
 def dossier_detail(request, code: DossierCode):
     """Một hồ sơ: trạng thái, các bước (Mẫu 05) và nhật ký thao tác."""
     return dossier_detail_out(_visible(request.auth, code))
@@ -290,7 +294,7 @@ class DossierCreateIn(Schema):
     components: list[ComponentIn] = Field(default_factory=list, max_length=50)
 
 
-@router.post("/dossiers", response=with_errors({201: DossierCreatedOut}))
+@router.post("/dossiers", response=with_errors({201: DossierCreatedOut}), summary="Tiếp nhận hồ sơ")
 def dossier_create(request, payload: DossierCreateIn):
     """Tiếp nhận hồ sơ (Mẫu 01). Thành phần cần tệp (bản điện tử, số hóa) nộp qua màn
     hình; qua API chỉ ghi nhận bản giấy và dữ liệu tái sử dụng."""
@@ -402,7 +406,9 @@ def _done(d: Dossier) -> dict[str, Any]:
     return dossier_out(d)
 
 
-@router.post("/dossiers/{code}/handover", response=ACTION_RESPONSES)
+@router.post(
+    "/dossiers/{code}/handover", response=ACTION_RESPONSES, summary="Chuyển bước, bàn giao"
+)
 def dossier_handover(request, payload: HandoverIn, code: DossierCode):
     """Chuyển bước / bàn giao hồ sơ cho đơn vị bước sau."""
     d = _visible(request.auth, code)
@@ -420,7 +426,7 @@ def dossier_handover(request, payload: HandoverIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/assign", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/assign", response=ACTION_RESPONSES, summary="Phân công xử lý")
 def dossier_assign(request, payload: AssignIn, code: DossierCode):
     """Lãnh đạo phân công cán bộ xử lý bước hiện tại."""
     d = _visible(request.auth, code)
@@ -435,7 +441,7 @@ def dossier_assign(request, payload: AssignIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/approve", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/approve", response=ACTION_RESPONSES, summary="Phê duyệt")
 def dossier_approve(request, payload: ApproveIn, code: DossierCode):
     """Lãnh đạo phê duyệt (ký) kết quả."""
     d = _visible(request.auth, code)
@@ -450,7 +456,7 @@ def dossier_approve(request, payload: ApproveIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/refuse", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/refuse", response=ACTION_RESPONSES, summary="Từ chối giải quyết")
 def dossier_refuse(request, payload: RefuseIn, code: DossierCode):
     """Từ chối giải quyết, nêu rõ lý do."""
     d = _visible(request.auth, code)
@@ -464,7 +470,11 @@ def dossier_refuse(request, payload: RefuseIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/request-supplement", response=ACTION_RESPONSES)
+@router.post(
+    "/dossiers/{code}/request-supplement",
+    response=ACTION_RESPONSES,
+    summary="Yêu cầu bổ sung hồ sơ",
+)
 def dossier_request_supplement(request, payload: SupplementRequestIn, code: DossierCode):
     """Yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02); dừng tính thời gian."""
     d = _visible(request.auth, code)
@@ -479,7 +489,9 @@ def dossier_request_supplement(request, payload: SupplementRequestIn, code: Doss
     )
 
 
-@router.post("/dossiers/{code}/supplement-provided", response=ACTION_RESPONSES)
+@router.post(
+    "/dossiers/{code}/supplement-provided", response=ACTION_RESPONSES, summary="Đã bổ sung hồ sơ"
+)
 def dossier_supplement_provided(request, payload: SupplementProvidedIn, code: DossierCode):
     """Ghi nhận hồ sơ đã được bổ sung; tiếp tục tính thời gian."""
     d = _visible(request.auth, code)
@@ -495,7 +507,9 @@ def dossier_supplement_provided(request, payload: SupplementProvidedIn, code: Do
     )
 
 
-@router.post("/dossiers/{code}/apologise", response=ACTION_RESPONSES)
+@router.post(
+    "/dossiers/{code}/apologise", response=ACTION_RESPONSES, summary="Xin lỗi, hẹn lại ngày trả"
+)
 def dossier_apologise(request, payload: ApologiseIn, code: DossierCode):
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)."""
     d = _visible(request.auth, code)
@@ -510,7 +524,7 @@ def dossier_apologise(request, payload: ApologiseIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/issue-result", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/issue-result", response=ACTION_RESPONSES, summary="Ban hành kết quả")
 def dossier_issue_result(request, payload: IssueResultIn, code: DossierCode):
     """Ban hành kết quả (bản giấy). Kết quả điện tử có chữ ký số: màn hình Tài liệu."""
     d = _visible(request.auth, code)
@@ -525,7 +539,7 @@ def dossier_issue_result(request, payload: IssueResultIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/return-result", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/return-result", response=ACTION_RESPONSES, summary="Trả kết quả")
 def dossier_return_result(request, payload: ReturnResultIn, code: DossierCode):
     """Trả kết quả cho người nộp (hoặc người được ủy quyền)."""
     d = _visible(request.auth, code)
@@ -541,7 +555,7 @@ def dossier_return_result(request, payload: ReturnResultIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/rate", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/rate", response=ACTION_RESPONSES, summary="Đánh giá mức độ hài lòng")
 def dossier_rate(request, payload: RateIn, code: DossierCode):
     """Đánh giá mức độ hài lòng (của người nộp; tại quầy cần mã tra cứu của họ)."""
     d = _visible(request.auth, code)
@@ -557,7 +571,7 @@ def dossier_rate(request, payload: RateIn, code: DossierCode):
     )
 
 
-@router.post("/dossiers/{code}/note", response=ACTION_RESPONSES)
+@router.post("/dossiers/{code}/note", response=ACTION_RESPONSES, summary="Ghi chú nội bộ")
 def dossier_note(request, payload: NoteIn, code: DossierCode):
     """Ghi chú nội bộ (chỉ cán bộ thấy)."""
     d = _visible(request.auth, code)

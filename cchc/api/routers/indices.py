@@ -71,7 +71,9 @@ def _result(result: IndexResult) -> dict[str, Any]:
     return data
 
 
-@router.get("/indices/{unit_code}", response=with_errors({200: IndexOut}))
+@router.get(
+    "/indices/{unit_code}", response=with_errors({200: IndexOut}), summary="Chỉ số 766 của đơn vị"
+)
 def index_detail(
     request,
     unit_code: Annotated[str, Path(pattern=CODE_PATTERN)],

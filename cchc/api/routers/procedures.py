@@ -100,7 +100,12 @@ def procedure_out(v: ProcedureVersion) -> dict:
     }
 
 
-@router.get("/procedures", response=with_errors({200: ProcedurePage}), auth=None)
+@router.get(
+    "/procedures",
+    response=with_errors({200: ProcedurePage}),
+    auth=None,
+    summary="Danh mục thủ tục hành chính",
+)
 def procedure_list(request, filters: Query[CatalogFilters]):
     """Thủ tục đang áp dụng, lọc theo từ khóa, lĩnh vực, cấp thực hiện, mức trực tuyến."""
     qs = selectors.procedure_catalog(
@@ -113,7 +118,12 @@ def procedure_list(request, filters: Query[CatalogFilters]):
     return {"count": qs.count(), "items": [procedure_out(v) for v in page]}
 
 
-@router.get("/procedures/{code}", response=with_errors({200: ProcedureDetailOut}), auth=None)
+@router.get(
+    "/procedures/{code}",
+    response=with_errors({200: ProcedureDetailOut}),
+    auth=None,
+    summary="Chi tiết một thủ tục",
+)
 def procedure_detail(request, code: str):
     """Một thủ tục theo mã: phiên bản đang áp dụng với thành phần hồ sơ, phí, quy trình."""
     try:

@@ -78,7 +78,12 @@ class PublicStatusOut(Schema):
     rated: bool
 
 
-@router.post("/public/lookup", response=with_errors({200: PublicStatusOut}), auth=None)
+@router.post(
+    "/public/lookup",
+    response=with_errors({200: PublicStatusOut}),
+    auth=None,
+    summary="Tra cứu tình trạng hồ sơ",
+)
 def public_lookup(request, payload: LookupIn):
     """Tra cứu tình trạng hồ sơ bằng mã hồ sơ và mã tra cứu (mã gửi trong thân yêu cầu,
     không nằm trên URL)."""
@@ -100,7 +105,12 @@ class RatingOut(Schema):
     rating_label: str
 
 
-@router.post("/public/ratings", response=with_errors({201: RatingOut}), auth=None)
+@router.post(
+    "/public/ratings",
+    response=with_errors({201: RatingOut}),
+    auth=None,
+    summary="Người nộp đánh giá",
+)
 def public_rating(request, payload: RatingIn):
     """Người nộp đánh giá mức độ hài lòng (một lần cho mỗi hồ sơ, sau khi có kết quả)."""
     _limit(request, "rate", payload.code)
@@ -155,7 +165,12 @@ class Open311Filters(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-@open311.get("/services.json", response=with_errors({200: list[Open311ServiceOut]}), auth=None)
+@open311.get(
+    "/services.json",
+    response=with_errors({200: list[Open311ServiceOut]}),
+    auth=None,
+    summary="Open311: danh mục dịch vụ",
+)
 def open311_services(request, filters: Query[Open311Filters]):
     """Danh mục thủ tục theo dạng `services.json` của Open311 GeoReport v2."""
     qs = procedure_selectors.procedure_catalog(text=filters.q)
@@ -203,6 +218,7 @@ def open311_request(status: Any) -> dict[str, Any]:
     "/requests/{code}.json",
     response=with_errors({200: list[Open311RequestOut]}),
     auth=None,
+    summary="Open311: tình trạng hồ sơ",
 )
 def open311_request_lookup(request, code: DossierCode, params: Query[Open311Lookup]):
     """Tình trạng một hồ sơ theo dạng `GET requests/{id}.json` của Open311 GeoReport v2

@@ -90,3 +90,12 @@ def test_command_prints_the_token_once():
     assert raw not in err.getvalue()
     with pytest.raises(CommandError, match="Không có tài khoản"):
         call_command("api_token_create", user="khong-co", name="X", stdout=out, stderr=err)
+
+
+def test_revoke_command_by_printed_prefix():
+    user = make_user()
+    token, raw = services.api_token_create(actor=None, user=user, name="A")
+    call_command("api_token_revoke", raw[:11], stdout=io.StringIO())
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert selectors.api_token_find(raw=raw) is None
