@@ -17,8 +17,8 @@ class TaskAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("text",)
     list_select_related = ("document",)
-    raw_id_fields = ("document", "owner", "parent")
-    filter_horizontal = ("lead_units", "coordinating_units")
+    # Thousands of units: pick by id, not from a list.
+    raw_id_fields = ("document", "owner", "parent", "lead_units", "coordinating_units")
 
 
 @admin.register(TaskReport)
