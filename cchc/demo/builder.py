@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.accounts.models import RoleAssignment, User
 from cchc.accounts.services import role_assign, user_create
@@ -30,12 +31,13 @@ Log = Callable[[str], object]
 class DemoReport:
     units_created: int = 0
     users_created: int = 0
+    dossiers_created: int = 0
     steps: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"Dữ liệu trình diễn sẵn sàng: thêm {self.units_created} tổ chức, "
-            f"{self.users_created} tài khoản."
+            f"{self.users_created} tài khoản, {self.dossiers_created} hồ sơ mô phỏng."
         )
 
     def account_lines(self) -> list[str]:
@@ -124,10 +126,36 @@ def _ensure_users(report: DemoReport) -> None:
                 )
 
 
-def demo_build(*, log: Log = print) -> DemoReport:
+DEMO_DOSSIERS = 5000
+
+
+def _ensure_activity(report: DemoReport, log: Log) -> None:
+    """A year of dossiers up to today through the bulk simulation (same events as the services)."""
+    from cchc.dossiers.models import Dossier
+    from cchc.indices.rollups import rollup_rebuild
+
+    if Dossier.objects.exists():
+        return
+    log(f"Mô phỏng {DEMO_DOSSIERS} hồ sơ trong năm {timezone.localdate().year}...")
+    call_command(
+        "simulate",
+        dossiers=DEMO_DOSSIERS,
+        seed=1,
+        year=timezone.localdate().year,
+        bulk=True,
+        verbosity=0,
+    )
+    # The bulk path does not fire the per-event hooks that keep the index rollups current.
+    rollup_rebuild()
+    report.dossiers_created = Dossier.objects.count()
+
+
+def demo_build(*, log: Log = print, with_activity: bool = True) -> DemoReport:
     report = DemoReport()
     _ensure_units(report, log)
     log("Nhập danh mục thủ tục hành chính...")
     call_command("import_catalog", verbosity=0)
     _ensure_users(report)
+    if with_activity:
+        _ensure_activity(report, log)
     return report

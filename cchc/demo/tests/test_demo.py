@@ -17,7 +17,7 @@ def _counts() -> tuple[int, int, int]:
 @pytest.mark.django_db
 def test_demo_builds_a_believable_province_once_and_keeps_it_on_rerun():
     out = io.StringIO()
-    call_command("demo", stdout=out)
+    call_command("demo", no_activity=True, stdout=out)
     first = _counts()
     text = out.getvalue()
     # Every demo account is printed with its role.
@@ -45,8 +45,28 @@ def test_demo_builds_a_believable_province_once_and_keeps_it_on_rerun():
     # The former district is kept as history, mapped to today's communes.
     assert Unit.objects.get(code="OLD-D547").valid_to is not None
 
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", no_activity=True, stdout=io.StringIO())
     assert _counts() == first
 
     client = Client()
     assert client.login(username="motcua.tayson", password=DEMO_PASSWORD)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_demo_activity_is_a_verifiable_year_of_dossiers_loaded_once(monkeypatch):
+    from cchc.demo import builder
+    from cchc.dossiers.audit import audit_verify
+    from cchc.dossiers.models import Dossier
+
+    monkeypatch.setattr(builder, "DEMO_DOSSIERS", 150)
+    call_command("demo", quiet_accounts=True, stdout=io.StringIO())
+    made = Dossier.objects.count()
+    assert made > 100
+    # Several one-stop units received dossiers, through more than one channel.
+    assert Dossier.objects.values("receiving_unit").distinct().count() >= 3
+    assert Dossier.objects.values("channel").distinct().count() >= 2
+    report = audit_verify(projections=True)
+    assert report.ok, report
+    call_command("demo", quiet_accounts=True, stdout=io.StringIO())
+    assert Dossier.objects.count() == made

@@ -12,9 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet-accounts", action="store_true")
+        parser.add_argument(
+            "--no-activity", action="store_true", help="không mô phỏng hồ sơ (nhanh hơn)"
+        )
 
     def handle(self, *args, **options):
-        report = builder.demo_build(log=self.stdout.write)
+        report = builder.demo_build(log=self.stdout.write, with_activity=not options["no_activity"])
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if not options["quiet_accounts"]:
             self.stdout.write("")
