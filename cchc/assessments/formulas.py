@@ -151,34 +151,14 @@ register("ddci_index", "Chỉ số DDCI của đơn vị")(_survey_formula("ddci
 # --- Directive tasks (cchc.directives) ------------------------------------------------
 
 
-def _directive_selector() -> Callable[..., Any] | None:
-    """`cchc.directives.selectors.tasks_on_time_summary(unit=, year=)` when it exists.
-
-    Expected to return a mapping with ``done_on_time`` and ``due`` (tasks of the unit
-    whose deadline fell in the year). Not built yet by the directives app (21:45 UTC).
-    """
-    try:
-        from cchc.directives import selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(selectors, "tasks_on_time_summary", None)
-
-
 def _register_directives() -> None:
-    selector = _directive_selector()
+    from cchc.directives.selectors import tasks_on_time_summary
+
     title = "Tỷ lệ nhiệm vụ được giao hoàn thành đúng hạn (theo dõi nhiệm vụ chỉ đạo)"
-    if selector is None:
-        register_pending(
-            "directive_tasks_on_time",
-            title,
-            "Chờ bộ theo dõi nhiệm vụ (cchc.directives) cung cấp "
-            "selectors.tasks_on_time_summary(unit=, year=); tạm thời đơn vị tự đánh giá.",
-        )
-        return
 
     @register("directive_tasks_on_time", title)
     def fn(unit: Any, year: int) -> FormulaValue:
-        summary = selector(unit=unit, year=year)
+        summary = tasks_on_time_summary(unit=unit, year=year)
         due = int(summary.get("due", 0))
         done = int(summary.get("done_on_time", 0))
         return FormulaValue(

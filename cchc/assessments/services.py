@@ -454,17 +454,6 @@ def assessment_finalise(*, actor: User, assessment: Assessment) -> Assessment:
 # --- Weakness → directive task ---------------------------------------------------------
 
 
-def _directive_task_create() -> Any:
-    """The directives app's service to create a task for a unit, when it exists.
-
-    Seam: `cchc.directives.services.task_create(*, actor, unit, text, deadline, source)`
-    returning a Task; not provided by the directives app yet (21:50 UTC).
-    """
-    from cchc.directives import services as directive_services
-
-    return getattr(directive_services, "task_create", None)
-
-
 @transaction.atomic
 def remedy_create(
     *,
@@ -493,17 +482,17 @@ def remedy_create(
         deadline=deadline,
         created_by=actor,
     )
-    create_task = _directive_task_create()
-    if create_task is not None:
-        task = create_task(
-            actor=actor,
-            unit=unit,
-            text=text,
-            deadline=deadline,
-            source=f"assessments:remedy:{remedy.pk}",
-        )
-        remedy.directive_task_id = task.pk
-        remedy.save(update_fields=["directive_task_id"])
+    from cchc.directives.services import task_create
+
+    task = task_create(
+        actor=actor,
+        unit=unit,
+        text=text,
+        deadline=deadline,
+        source=f"assessments:remedy:{remedy.pk}",
+    )
+    remedy.directive_task_id = task.pk
+    remedy.save(update_fields=["directive_task_id"])
     return remedy
 
 

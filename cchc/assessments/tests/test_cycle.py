@@ -51,8 +51,10 @@ def test_opening_fills_computed_criteria_and_marks_pending_ones(prov):
     assert on_time.computed_score is None
     assert on_time.computed_detail["source_url"].startswith("/indices/?unit=XA01")
     tasks = by_code["1.2"]
-    if formulas.get("directive_tasks_on_time").status == formulas.PENDING:
-        assert "cchc.directives" in tasks.computed_detail["pending"]
+    # Tasks on time come from the directive tracker; no task is due yet, so no rate either.
+    assert tasks.computed_detail["formula"] == "directive_tasks_on_time"
+    assert tasks.computed_score is None
+    assert tasks.computed_detail["source_url"].startswith("/directives/?unit=XA01")
     assert a.events.filter(kind="opened").count() == 1
 
 
@@ -166,6 +168,12 @@ def test_results_ranking_weakest_and_remedy(prov):
         unit=prov.other_commune,
     )
     assert weak[0].criterion.code in remedy.text
+    # One click: the weakness is now a directive task for the responsible unit.
+    from cchc.directives.models import Task
+
+    task = Task.objects.get(pk=remedy.directive_task_id)
+    assert list(task.lead_units.all()) == [prov.other_commune]
+    assert weak[0].criterion.code in task.text
     with pytest.raises(PermissionDenied):
         services.remedy_create(
             actor=prov.chairman,
