@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, StringConstraints
 
 NO_NUL = r"^[^\x00]*$"
-CODE_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+CODE_PATTERN = r"^[A-Za-z0-9._-]{1,100}$"
 
 
 def Text(max_length: int, min_length: int = 0):

@@ -2,14 +2,16 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from cchc.api.errors import not_found, with_errors
+from cchc.api.types import CODE_PATTERN, Text
 from cchc.procedures import selectors
 from cchc.procedures.models import OnlineLevel, Procedure, ProcedureLevel, ProcedureVersion
 
@@ -73,10 +75,10 @@ class ProcedureDetailOut(ProcedureOut):
 
 
 class CatalogFilters(Schema):
-    q: str | None = Field(
-        None, max_length=200, description="Tìm theo tên, mã (không dấu cũng được)."
+    q: Text(200) | None = Field(  # type: ignore[valid-type]
+        None, description="Tìm theo tên, mã (không dấu cũng được)."
     )
-    sector: str | None = Field(None, max_length=32, description="Mã lĩnh vực.")
+    sector: Text(32) | None = Field(None, description="Mã lĩnh vực.")  # type: ignore[valid-type]
     level: ProcedureLevel | None = None
     online_level: OnlineLevel | None = None
     limit: int = Field(50, ge=1, le=200)
@@ -124,7 +126,7 @@ def procedure_list(request, filters: Query[CatalogFilters]):
     auth=None,
     summary="Chi tiết một thủ tục",
 )
-def procedure_detail(request, code: str):
+def procedure_detail(request, code: Annotated[str, Path(pattern=CODE_PATTERN)]):
     """Một thủ tục theo mã: phiên bản đang áp dụng với thành phần hồ sơ, phí, quy trình."""
     try:
         procedure: Procedure = selectors.procedure_get(code=code)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.test import override_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -30,10 +29,10 @@ CHECKS = [
 ]
 
 
-# Loaded once at collection; the URL override lets /api/ resolve before config/urls.py
-# mounts it (the autouse `_api_urls` fixture does the same for each request).
-with override_settings(ROOT_URLCONF="cchc.api.tests.urls"):
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+# Loaded once, at collection (no database needed). `schemathesis.pytest.from_fixture`
+# would load it per test, but its lazy schema reads `request.node._nodeid`, which pytest 9
+# no longer has.
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
@@ -42,6 +41,7 @@ def officer_headers(world):
     return {"Authorization": f"Bearer {token_for(world.officer)}"}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @schema.parametrize()
 @hypothesis_settings(
