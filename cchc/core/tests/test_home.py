@@ -16,7 +16,7 @@ ROLE_CARDS = {
     Role.SPECIALIST: ("Chuyên viên xử lý", "Hồ sơ cần xử lý"),
     Role.UNIT_LEADER: ("Lãnh đạo đơn vị", "Hồ sơ chờ phê duyệt"),
     Role.CHAIRMAN: ("Chủ tịch / Phó Chủ tịch UBND", "Hồ sơ chờ ký duyệt"),
-    Role.HOME_AFFAIRS: ("Thẩm định Nội vụ", "Thẩm định Chỉ số cải cách hành chính"),
+    Role.HOME_AFFAIRS: ("Thẩm định Nội vụ", "Thẩm định Chỉ số CCHC, DDCI, SIPAS"),
     Role.PARTNER_STAFF: ("Nhân viên đối tác (Bưu điện)", "Nhận hồ sơ qua dịch vụ bưu chính"),
     Role.CITIZEN: ("Công dân, doanh nghiệp", "Nộp hồ sơ trực tuyến"),
     Role.SYSTEM_ADMIN: ("Quản trị hệ thống", "Trang quản trị"),
