@@ -18,6 +18,9 @@ urlpatterns = [
     path("dvc/", include("cchc.portal.urls")),
     path("directives/", include("cchc.directives.urls")),
     path("assessments/", include("cchc.assessments.urls")),
+    path("reforms/", include("cchc.reforms.urls")),
+    path("reports/", include("cchc.reports.urls")),
+    path("floor/", include("cchc.floor.urls")),
     path("api/", api.urls),
     path("", include("cchc.core.urls")),
 ]

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "cchc.directives",
     "cchc.assessments",
     "cchc.api",
+    "cchc.reforms",
+    "cchc.reports",
+    "cchc.floor",
     "cchc.demo",
 ]
 
