@@ -7,12 +7,10 @@ missing code, and of two simultaneous actions on one dossier exactly one wins.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from cchc.core.testing.concurrency import requires_server_database, run_threads
 from cchc.dossiers import services
 from cchc.dossiers.audit import audit_verify
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStatus
@@ -20,32 +18,8 @@ from cchc.dossiers.tests.factories import applicant_data, components_for, drive_
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="threads need a shared server database (run with DATABASE_URL=postgres://...)",
-    ),
+    requires_server_database,
 ]
-
-
-def _run_threads(n: int, target) -> list:
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = target(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_concurrent_intake_gives_unique_gap_free_codes():
@@ -66,7 +40,7 @@ def test_concurrent_intake_gives_unique_gap_free_codes():
             codes.append(d.code)
         return codes
 
-    results = _run_threads(threads, intake)
+    results = run_threads(threads, intake)
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
     codes = [c for r in results for c in r]
@@ -102,7 +76,7 @@ def test_concurrent_double_action_on_one_dossier_one_wins():
             actor=world.leader, dossier=d, reason="Không đủ điều kiện", expected_version=version
         )
 
-    results = _run_threads(2, act)
+    results = run_threads(2, act)
     wins = [r for r in results if isinstance(r, Dossier)]
     losses = [r for r in results if isinstance(r, Exception)]
     assert len(wins) == 1 and len(losses) == 1
@@ -134,7 +108,7 @@ def test_concurrent_same_action_without_version_is_applied_once():
     def refuse(i: int):
         return services.dossier_refuse(actor=world.specialist, dossier=d, reason=f"lý do {i}")
 
-    results = _run_threads(4, refuse)
+    results = run_threads(4, refuse)
     assert sum(isinstance(r, Dossier) for r in results) == 1
     losers = [r for r in results if not isinstance(r, Dossier)]
     assert all(isinstance(r, ValidationError) for r in losers)
@@ -179,6 +153,6 @@ def test_multi_dossier_services_do_not_deadlock_with_single_ones():
             target = dossiers[-i]
             return services.dossier_note_add(actor=world.leader, dossier=target, text=f"{round_no}")
 
-        results = _run_threads(4, act)
+        results = run_threads(4, act)
         assert not [r for r in results if isinstance(r, Exception)], results
     assert audit_verify(projections=True).ok
