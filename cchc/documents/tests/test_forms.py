@@ -1,7 +1,6 @@
 import datetime as dt
 import shutil
 import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -183,12 +182,7 @@ def test_intake_refusals_print_without_a_dossier(world, tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbar-tools not installed")
-@pytest.mark.parametrize("encoder", ["segno", "builtin"])
-def test_printed_receipt_qr_scans_to_the_public_status_page(world, tmp_path, monkeypatch, encoder):
-    if encoder == "builtin":
-        monkeypatch.setitem(sys.modules, "segno", None)  # import segno -> ImportError
-    else:
-        pytest.importorskip("segno")
+def test_printed_receipt_qr_scans_to_the_public_status_page(world, tmp_path):
     d = receive(world)
     (tmp_path / "r.pdf").write_bytes(form_render_pdf(dossier=d, form="receipt"))
     subprocess.run(
