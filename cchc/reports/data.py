@@ -1,0 +1,346 @@
+"""The figures of a periodic reform report, gathered from the dashboards' own selectors.
+
+Nothing here re-states a rule: lateness, "finished", the 766 criteria and their rates all
+come from `cchc.indices.formulas` (through `cchc.indices.selectors`), the late-by-officer
+summary from `cchc.dossiers.selectors`, directive tasks from `cchc.directives.selectors`.
+A report therefore shows, by construction, the same figure as the dashboard for the same
+unit and period (tested in `tests/test_data.py`).
+
+Periods: everything `cchc.indices.periods.parse_period` reads, plus half-years
+(`2024-H1`, `2024-H2`) which periodic reports need (báo cáo 6 tháng).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cchc.indices.formulas import (
+    DossierFacts,
+    IndexResult,
+    finished_with_result,
+    is_on_time,
+    round_half_away,
+    score,
+)
+from cchc.indices.interchange import facts_from_database, period_bounds
+from cchc.indices.periods import Period, parse_period
+from cchc.indices.selectors import RankedUnit, _month_periods, _rank_children
+from cchc.units.models import Unit
+
+_HALF = re.compile(r"^(\d{4})-[Hh]([12])$")
+
+KIND_LABELS = {
+    "month": "tháng",
+    "quarter": "quý",
+    "half": "6 tháng",
+    "year": "năm",
+    "range": "kỳ",
+}
+
+
+def report_period(value: str) -> Period:
+    """`parse_period` plus half-years `2024-H1` / `2024-H2`."""
+    text = (value or "").strip()
+    if m := _HALF.match(text):
+        year, half = int(m.group(1)), int(m.group(2))
+        first_month = 1 if half == 1 else 7
+        last_month = first_month + 5
+        last = calendar.monthrange(year, last_month)[1]
+        return Period(
+            dt.date(year, first_month, 1), dt.date(year, last_month, last), f"{year}-H{half}"
+        )
+    try:
+        return parse_period(text)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"{exc.messages[0]} Báo cáo cũng nhận nửa năm (2024-H1, 2024-H2).", code="period"
+        ) from None
+
+
+def period_kind(period: Period) -> str:
+    label = period.label
+    if re.match(r"^\d{4}$", label):
+        return "year"
+    if "-Q" in label:
+        return "quarter"
+    if "-H" in label:
+        return "half"
+    if re.match(r"^\d{4}-\d{2}$", label):
+        return "month"
+    return "range"
+
+
+def period_title(period: Period) -> str:
+    """Vietnamese name of the period as a report title says it ("quý I năm 2024")."""
+    kind = period_kind(period)
+    year = period.first_day.year
+    if kind == "year":
+        return f"năm {year}"
+    if kind == "quarter":
+        q = int(period.label[-1])
+        return f"quý {['I', 'II', 'III', 'IV'][q - 1]} năm {year}"
+    if kind == "half":
+        return f"6 tháng {'đầu' if period.label.endswith('1') else 'cuối'} năm {year}"
+    if kind == "month":
+        return f"tháng {period.first_day.month:02d} năm {year}"
+    return f"từ ngày {period.first_day:%d/%m/%Y} đến ngày {period.last_day:%d/%m/%Y}"
+
+
+def previous_period(period: Period) -> Period:
+    """The period of the same kind just before (for "change vs the previous period")."""
+    kind = period_kind(period)
+    first = period.first_day
+    if kind == "year":
+        return report_period(str(first.year - 1))
+    if kind == "quarter":
+        q = int(period.label[-1])
+        return report_period(f"{first.year - 1}-Q4" if q == 1 else f"{first.year}-Q{q - 1}")
+    if kind == "half":
+        h = int(period.label[-1])
+        return report_period(f"{first.year - 1}-H2" if h == 1 else f"{first.year}-H1")
+    if kind == "month":
+        prev = first - dt.timedelta(days=1)
+        return report_period(f"{prev.year}-{prev.month:02d}")
+    length = period.last_day - first
+    last = first - dt.timedelta(days=1)
+    start = last - length
+    return Period(start, last, f"{start}..{last}")
+
+
+# --- Report data -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Dossier counts of one row (the unit, a child unit or a sector)."""
+
+    name: str
+    received: int = 0
+    finished: int = 0
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+
+    @property
+    def on_time_percent(self) -> Decimal | None:
+        if not self.received:
+            return None
+        return round_half_away(Decimal(self.on_time) * 100 / Decimal(self.received))
+
+
+@dataclass(frozen=True)
+class Rate:
+    code: str
+    label: str
+    numerator: int | None
+    denominator: int | None
+    rate: Decimal | None  # percent, rounded to 2 places
+
+    @property
+    def text(self) -> str:
+        return "—" if self.rate is None else f"{self.rate:.2f}%".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    name: str
+    late_steps: int
+    overrun_working_days: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    unit: Unit
+    period: Period
+    previous: Period
+    snapshot_at: dt.datetime
+    totals: Counts
+    by_unit: list[Counts]
+    by_sector: list[Counts]
+    index: IndexResult
+    index_previous: IndexResult
+    ranking: list[RankedUnit]
+    trend: list[tuple[str, Decimal | None]]  # (month label, index percent)
+    rates: list[Rate]
+    satisfaction: dict[str, int]
+    late_units: list[LateUnit]
+    apologies: int
+    directives: dict[str, int]
+    assessment: dict[str, str] | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def index_percent(self) -> Decimal | None:
+        p = self.index.percent
+        return None if p is None else round_half_away(p)
+
+    @property
+    def index_previous_percent(self) -> Decimal | None:
+        p = self.index_previous.percent
+        return None if p is None else round_half_away(p)
+
+    @property
+    def index_change(self) -> Decimal | None:
+        a, b = self.index_percent, self.index_previous_percent
+        return None if a is None or b is None else a - b
+
+    @property
+    def title(self) -> str:
+        return f"Báo cáo công tác cải cách hành chính {period_title(self.period)}"
+
+
+RATE_CRITERIA = (
+    ("SO_HOA_GIAY_TO_GIAI_QUYET", "Tỷ lệ số hóa hồ sơ, kết quả giải quyết"),
+    ("ORIGINAL_RESULT_AVAILABLE", "Tỷ lệ cấp kết quả điện tử"),
+    ("REUSED_DIGITIZED_DATA", "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa"),
+    ("ONLINE_DOSSIERS", "Tỷ lệ hồ sơ trực tuyến"),
+    ("DOSSIERS_PAID_ONLINE", "Tỷ lệ thanh toán trực tuyến"),
+    ("DOSSIER_ON_TIME", "Tỷ lệ hồ sơ giải quyết đúng hạn"),
+    ("DOSSIER_RECEIVING_SATISFACTION", "Mức độ hài lòng trong tiếp nhận, giải quyết hồ sơ"),
+)
+
+
+def _counts(name: str, facts: list[DossierFacts], period: Period) -> Counts:
+    # The same predicates the 766 scoring uses: on time (formula 2.1) and "finished".
+    received = [f for f in facts if period.contains(f.received_at)]
+    finished = sum(1 for f in received if f.finished_at is not None and f.finished_at <= period.end)
+    on_time = sum(1 for f in received if is_on_time(f, period))
+    return Counts(
+        name=name,
+        received=len(received),
+        finished=finished,
+        on_time=on_time,
+        late=len(received) - on_time,
+        pending=len(received) - finished,
+    )
+
+
+def _rate(code: str, label: str, result: IndexResult) -> Rate:
+    c = result.criterion(code)
+    rate = None if c.rate is None else round_half_away(c.rate * 100)
+    return Rate(code, label, c.numerator, c.denominator, rate)
+
+
+def _sector_counts(facts: list[DossierFacts], period: Period) -> list[Counts]:
+    from cchc.procedures.models import Procedure
+
+    codes = {f.procedure_code for f in facts}
+    sector_of = dict(Procedure.objects.filter(code__in=codes).values_list("code", "sector__name"))
+    groups: dict[str, list[DossierFacts]] = defaultdict(list)
+    for f in facts:
+        groups[sector_of.get(f.procedure_code, "Khác")].append(f)
+    return sorted(
+        (_counts(name, rows, period) for name, rows in groups.items()), key=lambda c: c.name
+    )
+
+
+def _late_units(unit: Unit, period: Period) -> list[LateUnit]:
+    from cchc.dossiers.selectors import step_overruns
+
+    units = Unit.objects.filter(path__startswith=unit.path)
+    since, until = period_bounds(period)
+    per_unit: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in step_overruns(units=units, since=since, until=until):
+        per_unit[row["unit_id"]][0] += row["late_steps"] or 0
+        per_unit[row["unit_id"]][1] += row["overrun_working_days"] or 0
+    names = dict(Unit.objects.filter(pk__in=per_unit).values_list("pk", "name"))
+    rows = [
+        LateUnit(names.get(pk, str(pk)), late, days)
+        for pk, (late, days) in per_unit.items()
+        if late or days
+    ]
+    return sorted(rows, key=lambda r: (-r.overrun_working_days, -r.late_steps, r.name))
+
+
+def _apologies(unit: Unit, period: Period) -> int:
+    """Apology letters (Mẫu 04, TT 03/2025/TT-VPCP) issued in the period in the subtree."""
+    from cchc.dossiers.models import DossierEvent
+
+    since, until = period_bounds(period)
+    return DossierEvent.objects.filter(
+        action="apologised",
+        created_at__gte=since,
+        created_at__lt=until,
+        dossier__receiving_unit__path__startswith=unit.path,
+    ).count()
+
+
+def _directives(unit: Unit, period: Period) -> dict[str, int]:
+    from cchc.directives.selectors import tasks_on_time_summary
+
+    summary = tasks_on_time_summary(unit=unit, year=period.last_day.year)
+    due = summary.get("due") or 0
+    done = summary.get("done_on_time") or 0
+    return {"due": due, "done_on_time": done, "not_on_time": due - done}
+
+
+def _assessment(unit: Unit, period: Period) -> dict[str, str] | None:
+    from cchc.assessments.models import Assessment
+
+    a = (
+        Assessment.objects.filter(unit=unit, framework__year=period.last_day.year)
+        .select_related("framework")
+        .first()
+    )
+    if a is None:
+        return None
+    return {"framework": str(a.framework), "status": a.get_status_display()}
+
+
+def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -> ReportData:
+    """Every figure of the report of `unit` (its subtree) for `period`."""
+    snapshot_at = now or timezone.now()
+    previous = previous_period(period)
+    months = _month_periods(period)
+    first = min(period.first_day, months[0].first_day, previous.first_day)
+    last = max(period.last_day, months[-1].last_day)
+    wide = Period(first, last, f"{first}..{last}")
+    # Facts are snapshots: a subset of one wide read is exactly a narrower read (the
+    # dashboard relies on the same property).
+    facts = list(facts_from_database(period=wide, unit=unit))
+    in_period = [f for f in facts if period.contains(f.received_at)]
+    result = score(facts, period)
+    ranking = _rank_children(unit, facts, period)
+    by_unit = [_counts(r.unit.name, _facts_of(r.unit, in_period), period) for r in ranking]
+    satisfaction = {
+        "rated": sum(1 for f in in_period if f.rating is not None),
+        "satisfied": sum(1 for f in in_period if f.rating == "satisfied"),
+        "normal": sum(1 for f in in_period if f.rating == "normal"),
+        "dissatisfied": sum(1 for f in in_period if f.rating == "dissatisfied"),
+        "complaints": sum(1 for f in in_period if f.complaint),
+        "with_result": sum(1 for f in in_period if finished_with_result(f, period)),
+    }
+    return ReportData(
+        unit=unit,
+        period=period,
+        previous=previous,
+        snapshot_at=snapshot_at,
+        totals=_counts(unit.name, in_period, period),
+        by_unit=by_unit,
+        by_sector=_sector_counts(in_period, period),
+        index=result,
+        index_previous=score(facts, previous),
+        ranking=ranking,
+        trend=[
+            (f"{m.first_day.month:02d}/{m.first_day.year}", score(facts, m).percent) for m in months
+        ],
+        rates=[_rate(code, label, result) for code, label in RATE_CRITERIA],
+        satisfaction=satisfaction,
+        late_units=_late_units(unit, period),
+        apologies=_apologies(unit, period),
+        directives=_directives(unit, period),
+        assessment=_assessment(unit, period),
+    )
+
+
+def _facts_of(child: Unit, facts: list[DossierFacts]) -> list[DossierFacts]:
+    codes = set(Unit.objects.filter(path__startswith=child.path).values_list("code", flat=True))
+    return [f for f in facts if f.unit_code in codes]
