@@ -1,0 +1,324 @@
+"""Reads for simplification work: mining input, overviews, proposals, measured effects.
+
+Scope: a user sees the dossiers received by units where they hold REPORT_VIEW
+(`cchc.accounts.permissions.units_in_scope`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cchc.accounts.models import User
+from cchc.accounts.permissions import Action, units_in_scope
+from cchc.calendars.selectors import calendar_for_unit
+from cchc.dossiers.models import Dossier, DossierEvent, DossierStep
+from cchc.procedures.models import Procedure, ProcedureVersion
+from cchc.reforms import cost, mining
+from cchc.reforms.models import Proposal
+from cchc.units.models import Unit
+
+MINED_ACTIONS = (
+    "handed_over",
+    "returned_to_step",
+    "supplement_requested",
+    "supplement_provided",
+    "paused",
+    "resumed",
+)
+
+
+def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+@dataclass
+class MiningInput:
+    dossiers: list[mining.DossierRow]
+    steps: list[mining.StepRow]
+    events: list[mining.EventRow]
+
+
+def _dossiers(user: User, *, year: int, procedure: Procedure | None) -> QuerySet[Dossier]:
+    since, until = year_bounds(year)
+    qs = Dossier.objects.filter(
+        received_at__gte=since,
+        received_at__lt=until,
+        receiving_unit__in=units_in_scope(user, Action.REPORT_VIEW),
+    )
+    if procedure is not None:
+        qs = qs.filter(procedure_version__procedure=procedure)
+    return qs
+
+
+def mining_input(*, user: User, year: int, procedure: Procedure | None = None) -> MiningInput:
+    """The rows process mining needs, in 4 queries (dossiers with component counts,
+    steps, events; the scope's units are a subquery)."""
+    qs = _dossiers(user, year=year, procedure=procedure)
+    dossiers = [
+        mining.DossierRow(
+            id=r["id"],
+            procedure_id=r["procedure_version__procedure_id"],
+            receiving_unit_id=r["receiving_unit_id"],
+            channel=r["channel"],
+            received_at=r["received_at"],
+            supplement_count=r["supplement_count"],
+            components=r["n_components"],
+            digitized_components=r["n_digitized"],
+        )
+        for r in qs.values(
+            "id",
+            "procedure_version__procedure_id",
+            "receiving_unit_id",
+            "channel",
+            "received_at",
+            "supplement_count",
+        ).annotate(
+            n_components=Count("components"),
+            n_digitized=Count("components", filter=~Q(components__source="paper")),
+        )
+    ]
+    ids = qs.values("id")
+    steps = [
+        mining.StepRow(**r)
+        for r in DossierStep.objects.filter(dossier__in=ids)
+        .order_by("dossier_id", "index")
+        .values(
+            "dossier_id",
+            "index",
+            "order",
+            "name",
+            "unit_id",
+            "quota",
+            "started_at",
+            "finished_at",
+            "overrun_working_days",
+        )
+    ]
+    events = [
+        mining.EventRow(**r)
+        for r in DossierEvent.objects.filter(dossier__in=ids, action__in=MINED_ACTIONS)
+        .order_by("dossier_id", "seq")
+        .values("dossier_id", "seq", "action", "created_at", "payload")
+    ]
+    return MiningInput(dossiers=dossiers, steps=steps, events=events)
+
+
+@dataclass
+class MiningOverview:
+    year: int
+    results: list[mining.ProcedureMining]
+    candidates: list[mining.Candidate]
+    procedures: dict[int, Procedure]
+    units: dict[int, Unit]
+    period_days: int
+
+
+def _period_days(year: int, now: dt.datetime) -> int:
+    since, until = year_bounds(year)
+    end = min(until, max(now, since + dt.timedelta(days=1)))
+    return max(1, (end - since).days)
+
+
+def mining_overview(
+    *, user: User, year: int, procedure: Procedure | None = None, now: dt.datetime | None = None
+) -> MiningOverview:
+    """Process mining of `year` over the user's scope, one result per procedure.
+
+    Query count is fixed: 4 for the rows, 2 for the calendar, 2 for names.
+    Durations use the calendar of the whole system (national days off and the default
+    office hours); units with their own office hours differ by minutes at most.
+    """
+    now = now or timezone.now()
+    data = mining_input(user=user, year=year, procedure=procedure)
+    calendar = calendar_for_unit(unit=None)
+
+    def working_days(start, end, pauses):
+        return calendar.working_days_between(start, end, pauses)
+
+    procedure_ids = sorted({d.procedure_id for d in data.dossiers})
+    results = [
+        mining.mine_procedure(
+            procedure_id=pid,
+            dossiers=data.dossiers,
+            steps=data.steps,
+            events=data.events,
+            working_days=working_days,
+            now=now,
+        )
+        for pid in procedure_ids
+    ]
+    period = _period_days(year, now)
+    unit_ids = {s.unit_id for s in data.steps}
+    for r in results:
+        for a, b, _n in r.loop_pairs:
+            unit_ids |= {a, b}
+    return MiningOverview(
+        year=year,
+        results=results,
+        candidates=mining.candidates(results, period_days=period),
+        procedures=Procedure.objects.in_bulk(procedure_ids),
+        units=Unit.objects.in_bulk(unit_ids),
+        period_days=period,
+    )
+
+
+# --- Measured effect of a new procedure version -----------------------------------------
+
+
+@dataclass
+class VersionEffect:
+    version: ProcedureVersion
+    dossiers: int
+    finished: int
+    times: mining.Percentiles | None  # working days received → finished, pauses removed
+    on_time_rate: Decimal | None
+    supplement_rate: Decimal
+    online_rate: Decimal
+    processing_time: Decimal
+    fees: Decimal
+
+
+@dataclass
+class ProcedureEffect:
+    procedure: Procedure
+    versions: list[VersionEffect] = field(default_factory=list)
+
+
+def procedure_effect(*, user: User, procedure: Procedure) -> ProcedureEffect:
+    """Per version of `procedure`: real processing times of the dossiers received under it
+    (the statutory clock: from deemed receipt to finish, minus paused working days),
+    on-time, supplement and online rates. 4 queries + 2 for the calendar."""
+    versions = list(
+        ProcedureVersion.objects.filter(procedure=procedure)
+        .prefetch_related("fees")
+        .order_by("number")
+    )
+    rows = list(
+        Dossier.objects.filter(
+            procedure_version__procedure=procedure,
+            receiving_unit__in=units_in_scope(user, Action.REPORT_VIEW),
+        ).values(
+            "procedure_version_id",
+            "deemed_received_at",
+            "finished_at",
+            "paused_working_days",
+            "outcome",
+            "supplement_count",
+            "channel",
+        )
+    )
+    calendar = calendar_for_unit(unit=None)
+    grouped: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        grouped[r["procedure_version_id"]].append(r)
+    out = ProcedureEffect(procedure=procedure)
+    for v in versions:
+        mine = grouped.get(v.pk, [])
+        finished = [r for r in mine if r["finished_at"] is not None]
+        times = [
+            max(
+                Decimal(0),
+                calendar.working_days_between(r["deemed_received_at"], r["finished_at"])
+                - r["paused_working_days"],
+            )
+            for r in finished
+        ]
+        n = len(mine)
+        out.versions.append(
+            VersionEffect(
+                version=v,
+                dossiers=n,
+                finished=len(finished),
+                times=mining.summarise(times),
+                on_time_rate=(
+                    Decimal(sum(1 for r in finished if r["outcome"] in ("early", "on_time")))
+                    / len(finished)
+                    if finished
+                    else None
+                ),
+                supplement_rate=(
+                    Decimal(sum(1 for r in mine if r["supplement_count"])) / n if n else Decimal(0)
+                ),
+                online_rate=(
+                    Decimal(sum(1 for r in mine if r["channel"] == "online")) / n
+                    if n
+                    else Decimal(0)
+                ),
+                processing_time=v.processing_time,
+                fees=sum((f.amount for f in v.fees.all()), Decimal(0)),
+            )
+        )
+    return out
+
+
+def procedures_in_scope(*, user: User) -> QuerySet[Procedure]:
+    """Procedures with at least one dossier the user may report on."""
+    return (
+        Procedure.objects.filter(
+            versions__dossiers__receiving_unit__in=units_in_scope(user, Action.REPORT_VIEW)
+        )
+        .distinct()
+        .order_by("code")
+    )
+
+
+# --- Proposals ------------------------------------------------------------------------------
+
+
+def proposal_list(*, user: User) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(unit__in=units_in_scope(user, Action.REPORT_VIEW))
+        .select_related("procedure", "unit", "created_by")
+        .order_by("-created_at")
+    )
+
+
+def proposal_get(*, user: User, pk: int) -> Proposal:
+    return proposal_list(user=user).prefetch_related("items").get(pk=pk)
+
+
+@dataclass(frozen=True)
+class ProposalCost:
+    before: cost.CostInputs
+    after: cost.CostInputs
+    reduction: cost.Reduction
+    days_saved: Decimal  # working days of waiting saved per dossier (not a cost: khoản 2)
+
+
+def proposal_cost(proposal: Proposal) -> ProposalCost:
+    """Compliance cost before and after the proposal's items (Điều 27 TT 02/2017/TT-VPCP).
+    Uses `proposal.items.all()` (prefetch it for lists)."""
+    items = list(proposal.items.all())
+    before = cost.CostInputs(
+        hours=proposal.hours,
+        income_per_hour=proposal.income_per_hour,
+        fees=proposal.fees,
+        other_costs=proposal.other_costs,
+        subjects_per_year=proposal.subjects_per_year,
+        frequency_per_year=proposal.frequency_per_year,
+    )
+    after = cost.CostInputs(
+        hours=max(Decimal(0), proposal.hours - sum((i.hours_saved for i in items), Decimal(0))),
+        income_per_hour=proposal.income_per_hour,
+        fees=max(Decimal(0), proposal.fees - sum((i.fee_saved for i in items), Decimal(0))),
+        other_costs=max(
+            Decimal(0), proposal.other_costs - sum((i.cost_saved for i in items), Decimal(0))
+        ),
+        subjects_per_year=proposal.subjects_per_year,
+        frequency_per_year=proposal.frequency_per_year,
+    )
+    return ProposalCost(
+        before=before,
+        after=after,
+        reduction=cost.reduction(before, after),
+        days_saved=sum((i.days_saved for i in items), Decimal(0)),
+    )

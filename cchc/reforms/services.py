@@ -1,0 +1,177 @@
+"""Writes: simplification proposals, their review and approval (→ a directive task)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cchc.accounts.models import User
+from cchc.accounts.permissions import Action, require
+from cchc.procedures.models import Procedure
+from cchc.reforms.models import ChangeKind, Proposal, ProposalItem, ProposalStatus
+from cchc.units.models import Unit
+
+
+def _refuse(field: str, message: str, code: str = "invalid") -> None:
+    raise ValidationError({field: ValidationError(message, code=code)})
+
+
+def _amount(value: Any, field: str, *, integer: bool = False) -> Decimal:
+    try:
+        number = Decimal(str(value).replace(",", ".").strip() or "0")
+    except (InvalidOperation, ValueError):
+        _refuse(field, "Vui lòng nhập một số.", "number")
+    if not number.is_finite() or number < 0:
+        _refuse(field, "Vui lòng nhập một số không âm.", "number")
+    if integer and number != number.to_integral_value():
+        _refuse(field, "Vui lòng nhập số nguyên.", "integer")
+    return number
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor: User,
+    unit: Unit,
+    procedure: Procedure,
+    title: str,
+    hours: Any,
+    income_per_hour: Any,
+    income_source: str,
+    subjects_per_year: Any,
+    frequency_per_year: Any = 1,
+    fees: Any = 0,
+    other_costs: Any = 0,
+    rationale: str = "",
+) -> Proposal:
+    """A draft proposal of `unit` (any unit may propose: REPORT_VIEW on it)."""
+    require(actor, Action.REPORT_VIEW, unit)
+    title = " ".join((title or "").split())
+    if not title:
+        _refuse("title", "Vui lòng nhập tên phương án.", "required")
+    if not (income_source or "").strip():
+        # Điều 27 TT 02/2017/TT-VPCP: the figures used must be traceable.
+        _refuse("income_source", "Vui lòng ghi nguồn số liệu thu nhập bình quân.", "required")
+    values = {
+        "hours": _amount(hours, "hours"),
+        "income_per_hour": _amount(income_per_hour, "income_per_hour", integer=True),
+        "subjects_per_year": int(_amount(subjects_per_year, "subjects_per_year", integer=True)),
+        "frequency_per_year": _amount(frequency_per_year, "frequency_per_year"),
+        "fees": _amount(fees, "fees", integer=True),
+        "other_costs": _amount(other_costs, "other_costs", integer=True),
+    }
+    return Proposal.objects.create(
+        procedure=procedure,
+        unit=unit,
+        title=title,
+        rationale=(rationale or "").strip(),
+        income_source=income_source.strip(),
+        created_by=actor,
+        created_at=timezone.now(),
+        **values,
+    )
+
+
+def _require_draft(proposal: Proposal) -> None:
+    if proposal.status != ProposalStatus.DRAFT:
+        _refuse("status", "Chỉ sửa được phương án ở trạng thái dự thảo.", "not_draft")
+
+
+@transaction.atomic
+def proposal_item_add(
+    *,
+    actor: User,
+    proposal: Proposal,
+    kind: str,
+    target: str,
+    hours_saved: Any = 0,
+    cost_saved: Any = 0,
+    fee_saved: Any = 0,
+    days_saved: Any = 0,
+) -> ProposalItem:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require(actor, Action.REPORT_VIEW, proposal.unit)
+    _require_draft(proposal)
+    if kind not in ChangeKind.values:
+        _refuse("kind", "Nội dung đơn giản hóa không hợp lệ.")
+    target = " ".join((target or "").split())
+    if not target:
+        _refuse(
+            "target", "Vui lòng ghi thành phần, bước hoặc mức độ được đơn giản hóa.", "required"
+        )
+    values = {
+        "hours_saved": _amount(hours_saved, "hours_saved"),
+        "cost_saved": _amount(cost_saved, "cost_saved", integer=True),
+        "fee_saved": _amount(fee_saved, "fee_saved", integer=True),
+        "days_saved": _amount(days_saved, "days_saved"),
+    }
+    existing = list(proposal.items.all())
+    if sum((i.hours_saved for i in existing), values["hours_saved"]) > proposal.hours:
+        _refuse("hours_saved", "Tổng số giờ tiết kiệm vượt số giờ thực hiện hiện tại.", "too_much")
+    if sum((i.cost_saved for i in existing), values["cost_saved"]) > proposal.other_costs:
+        _refuse("cost_saved", "Tổng chi phí tiết kiệm vượt chi phí khác hiện tại.", "too_much")
+    if sum((i.fee_saved for i in existing), values["fee_saved"]) > proposal.fees:
+        _refuse("fee_saved", "Tổng mức giảm vượt phí, lệ phí hiện tại.", "too_much")
+    return ProposalItem.objects.create(proposal=proposal, kind=kind, target=target, **values)
+
+
+@transaction.atomic
+def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require(actor, Action.REPORT_VIEW, proposal.unit)
+    _require_draft(proposal)
+    if not proposal.items.exists():
+        _refuse("items", "Phương án chưa có nội dung đơn giản hóa nào.", "empty")
+    proposal.status = ProposalStatus.SUBMITTED
+    proposal.submitted_at = timezone.now()
+    proposal.save(update_fields=["status", "submitted_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_review(
+    *,
+    actor: User,
+    proposal: Proposal,
+    approve: bool,
+    note: str = "",
+    task_unit: Unit | None = None,
+    deadline: dt.date | None = None,
+) -> Proposal:
+    """Approve or reject a submitted proposal (DIRECTIVE_MANAGE over the proposing unit —
+    the same people who assign reform tasks). Approval creates a directive task for
+    `task_unit` (default: the proposing unit) to carry the proposal out."""
+    proposal = Proposal.objects.select_for_update().select_related("procedure").get(pk=proposal.pk)
+    require(actor, Action.DIRECTIVE_MANAGE, proposal.unit)
+    if proposal.status != ProposalStatus.SUBMITTED:
+        _refuse("status", "Chỉ xem xét được phương án đang chờ xem xét.", "not_submitted")
+    note = (note or "").strip()
+    if not approve and not note:
+        _refuse("note", "Vui lòng nêu lý do không phê duyệt.", "required")
+    now = timezone.now()
+    proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
+    proposal.reviewed_by = actor
+    proposal.reviewed_at = now
+    proposal.review_note = note
+    if approve:
+        from cchc.directives.services import task_create
+
+        lines = "; ".join(f"{i.get_kind_display()}: {i.target}" for i in proposal.items.all())
+        task = task_create(
+            actor=actor,
+            unit=task_unit or proposal.unit,
+            text=(
+                f"Thực hiện phương án đơn giản hóa “{proposal.title}” đối với thủ tục "
+                f"{proposal.procedure.code} — {proposal.procedure.name}: {lines}"
+            ),
+            deadline=deadline,
+            source=f"reforms:proposal:{proposal.pk}",
+        )
+        proposal.task_id = task.pk
+    proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "task_id"])
+    return proposal
