@@ -41,7 +41,6 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
     unit = data.unit
     parent = unit.parent.name if unit.parent_id else ""
     local = timezone.localtime(data.snapshot_at)
-    year = data.period.last_day.year
     issuer_code = (getattr(unit, "agency_code", "") or unit.code or "").split(".")[0]
     assessment = (
         f"{data.assessment['framework']}: {data.assessment['status']}."
