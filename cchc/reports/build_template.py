@@ -139,6 +139,25 @@ def build(path: Path = TEMPLATE) -> Path:
     )
     _p(doc, "V. TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", bold=True)
     _p(doc, "{{ assessment_text }}")
+    _p(doc, "VI. SÁNG KIẾN, PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True)
+    _p(
+        doc,
+        "Số phương án trong kỳ: {{ proposals|length }}; chi phí tuân thủ tiết kiệm: "
+        "{{ proposal_saving }} đồng/năm.",
+    )
+    _table(
+        doc,
+        ["Phương án", "Đơn vị", "Trạng thái", "Tiết kiệm (đồng/năm)", "Tỷ lệ cắt giảm (%)"],
+        "proposals",
+        ["r.title", "r.unit", "r.status", "r.saving_per_year", "r.saving_percent"],
+    )
+    _p(doc, "VII. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT", bold=True)
+    _table(
+        doc,
+        ["Chỉ tiêu", "Điểm bị mất", "Đề xuất"],
+        "weaknesses",
+        ["r.label", "r.points_lost", "r.action"],
+    )
 
     _p(doc)
     sign = doc.add_table(rows=1, cols=2)

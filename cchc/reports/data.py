@@ -157,6 +157,24 @@ class LateUnit:
 
 
 @dataclass(frozen=True)
+class ProposalRow:
+    title: str
+    unit: str
+    procedure: str
+    status: str
+    saving_per_year: Decimal  # VND (Điều 27 TT 02/2017/TT-VPCP, via cchc.reforms)
+    saving_percent: Decimal
+
+
+@dataclass(frozen=True)
+class Weakness:
+    criterion: str
+    label: str
+    points_lost: Decimal  # rounded to 2 places
+    action: str  # proposed action, from the what-if planner's best fix
+
+
+@dataclass(frozen=True)
 class ReportData:
     unit: Unit
     period: Period
@@ -175,6 +193,8 @@ class ReportData:
     apologies: int
     directives: dict[str, int]
     assessment: dict[str, str] | None
+    proposals: list[ProposalRow] = field(default_factory=list)
+    weaknesses: list[Weakness] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -295,6 +315,65 @@ def _assessment(unit: Unit, period: Period) -> dict[str, str] | None:
     return {"framework": str(a.framework), "status": a.get_status_display()}
 
 
+def _proposals(unit: Unit, period: Period) -> list[ProposalRow]:
+    """Simplification proposals of the subtree made in the period, with their savings."""
+    from cchc.reforms.models import Proposal
+    from cchc.reforms.selectors import proposal_cost
+
+    since, until = period_bounds(period)
+    qs = (
+        Proposal.objects.filter(
+            unit__path__startswith=unit.path, created_at__gte=since, created_at__lt=until
+        )
+        .select_related("unit", "procedure")
+        .prefetch_related("items")
+        .order_by("created_at", "pk")
+    )
+    rows = []
+    for p in qs:
+        r = proposal_cost(p).reduction
+        rows.append(
+            ProposalRow(
+                p.title,
+                p.unit.name,
+                p.procedure.code,
+                p.get_status_display(),
+                r.per_year,
+                r.percent,
+            )
+        )
+    return rows
+
+
+def _weaknesses(facts: list[DossierFacts], period: Period, result: IndexResult) -> list[Weakness]:
+    """The criteria that lost the most points (the dashboard's `losses`) and, for each,
+    the planner's best action (`cchc.indices.whatif.rank_actions`)."""
+    from cchc.indices.definition import CRITERIA_BY_CODE
+    from cchc.indices.whatif import rank_actions
+
+    lost = sorted(
+        (c for c in result.criteria if c.points_lost), key=lambda c: -(c.points_lost or 0)
+    )[:3]
+    if not lost:
+        return []
+    actions = rank_actions(facts, period)
+    names = dict(
+        Unit.objects.filter(code__in={a.unit_code for a in actions}).values_list("code", "name")
+    )
+    out = []
+    for c in lost:
+        best = next((a for a in actions if a.criterion == c.code), None)
+        text = (
+            f"Khắc phục {best.losing} hồ sơ tại {names.get(best.unit_code, best.unit_code)} "
+            f"(tăng tối đa {round_half_away(best.gain_if_all)} điểm)"
+            if best
+            else "Rà soát, khắc phục theo chỉ tiêu"
+        )
+        label = getattr(CRITERIA_BY_CODE[c.code], "name", c.code)
+        out.append(Weakness(c.code, label, round_half_away(c.points_lost or Decimal(0)), text))
+    return out
+
+
 def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -> ReportData:
     """Every figure of the report of `unit` (its subtree) for `period`."""
     snapshot_at = now or timezone.now()
@@ -338,6 +417,8 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
         apologies=_apologies(unit, period),
         directives=_directives(unit, period),
         assessment=_assessment(unit, period),
+        proposals=_proposals(unit, period),
+        weaknesses=_weaknesses(in_period, period, result),
     )
 
 

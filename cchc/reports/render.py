@@ -73,6 +73,9 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
         "s": data.satisfaction,
         "d": data.directives,
         "assessment_text": assessment,
+        "proposals": data.proposals,
+        "proposal_saving": sum((r.saving_per_year for r in data.proposals), Decimal(0)),
+        "weaknesses": data.weaknesses,
         "recipients": recipients or ["Lãnh đạo Ủy ban nhân dân"],
         "signer_title": "Thủ trưởng đơn vị",
         "signer_name": "",
@@ -207,6 +210,19 @@ def to_xlsx(data: ReportData) -> bytes:
             ["Hoàn thành đúng hạn", d["done_on_time"]],
             ["Chưa đúng hạn", d["not_on_time"]],
         ],
+    )
+    sheet(
+        "Đơn giản hóa",
+        ["Phương án", "Đơn vị", "Thủ tục", "Trạng thái", "Tiết kiệm (đồng/năm)", "Tỷ lệ (%)"],
+        [
+            [r.title, r.unit, r.procedure, r.status, r.saving_per_year, r.saving_percent]
+            for r in data.proposals
+        ],
+    )
+    sheet(
+        "Tồn tại, đề xuất",
+        ["Mã", "Chỉ tiêu", "Điểm bị mất", "Đề xuất"],
+        [[w.criterion, w.label, w.points_lost, w.action] for w in data.weaknesses],
     )
     buf = io.BytesIO()
     wb.save(buf)

@@ -113,3 +113,51 @@ def test_cli_writes_docx(world, tmp_path):
     out = tmp_path / "r.docx"
     call_command("report", unit=world.commune.code, period="2026-11", format="docx", out=str(out))
     assert "BÁO CÁO" in "\n".join(p.text for p in Document(str(out)).paragraphs)
+
+
+def test_proposals_and_weaknesses_come_from_their_selectors(world):
+    from cchc.reforms import services as reforms
+    from cchc.reforms.selectors import proposal_cost
+
+    p = reforms.proposal_create(
+        actor=world.leader,
+        unit=world.department,
+        procedure=world.procedure,
+        title="Bỏ bản sao giấy khai sinh",
+        hours=4,
+        income_per_hour=30000,
+        income_source="Tổng cục Thống kê 2025",
+        subjects_per_year=1000,
+        fees=10000,
+    )
+    reforms.proposal_item_add(
+        actor=world.leader, proposal=p, kind="drop_component", target="Bản sao", hours_saved=1
+    )
+    period = report_period("2026-11")
+    data = report_data(unit=world.commune, period=period)
+    [row] = data.proposals
+    assert row.title == "Bỏ bản sao giấy khai sinh"
+    assert row.saving_per_year == proposal_cost(p).reduction.per_year > 0
+    from cchc.accounts.models import Role
+    from cchc.dossiers.tests.factories import grant, make_user
+
+    chairman = make_user(full_name="Chủ tịch")
+    grant(chairman, Role.CHAIRMAN, world.commune)
+    dash = index_dashboard(user=chairman, unit=world.commune, period=period)
+    assert [w.criterion for w in data.weaknesses] == [c.code for c in dash.losses][:3]
+    doc = Document(io.BytesIO(to_docx(data)))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "Bỏ bản sao giấy khai sinh" in cells
+
+
+def test_report_data_query_count_does_not_grow_with_dossiers(world, django_assert_max_num_queries):
+    from cchc.dossiers.tests.factories import receive
+
+    period = report_period("2026-11")
+    with django_assert_max_num_queries(15) as ctx:
+        report_data(unit=world.commune, period=period)
+    before = len(ctx.captured_queries)
+    for _ in range(3):
+        receive(world)
+    with django_assert_max_num_queries(before):
+        report_data(unit=world.commune, period=period)
