@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from cchc.api.tests.conftest import token_for
+from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.factories import receive
 from config.wsgi import application
 
@@ -36,9 +37,27 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 
 @pytest.fixture
+def dossier(world):
+    return receive(world)  # in the officer's queues
+
+
+@pytest.fixture
 def officer_headers(world):
-    receive(world)  # one dossier in the officer's queues
     return {"Authorization": f"Bearer {token_for(world.officer)}"}
+
+
+def _aim_at(case, dossier) -> None:
+    """Point about half the dossier cases at the real dossier, at its current version, so
+    the services run (and commit, with their after-commit hooks) instead of answering 404
+    to every random code."""
+    if not case.operation.path.startswith("/api/dossiers/{code}"):
+        return
+    if len(repr(case.body)) % 2:
+        return
+    case.path_parameters = {**case.path_parameters, "code": dossier.code}
+    if isinstance(case.body, dict) and isinstance(case.body.get("expected_version"), int):
+        current = Dossier.objects.get(pk=dossier.pk).version
+        case.body = {**case.body, "expected_version": current}
 
 
 @pytest.mark.slow
@@ -49,5 +68,6 @@ def officer_headers(world):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_api_conforms_to_its_schema(case, officer_headers):
+def test_api_conforms_to_its_schema(case, officer_headers, dossier):
+    _aim_at(case, dossier)
     case.call_and_validate(headers=officer_headers, checks=CHECKS)
