@@ -189,3 +189,22 @@ def test_detail_has_steps_and_events_and_masks_the_identifier(world, officer_cli
     assert PERSONAL_ID not in str(body)
     assert [s["name"] for s in body["steps"]] == ["Tiếp nhận hồ sơ"]
     assert [e["action"] for e in body["events"]] == ["received"]
+
+
+def test_intake_refusal_and_foreign_unit(world):
+    body = {
+        "procedure_code": world.procedure.code,
+        "receiving_unit": world.one_stop.code,
+        "applicant": {"name": "Nguyễn Thị Dân", "personal_id": PERSONAL_ID},
+        "components": [],
+    }
+    r = _post(client_for(world.officer), "/api/dossiers", body)
+    assert r.status_code == 422, r.content
+    error = _error(r)
+    assert error["code"] == "intake_refused_supplement"
+    assert "Giấy chứng sinh" in error["fields"]["components"]
+    # An officer of another commune may not receive at this one-stop section.
+    r = _post(client_for(world.outsider), "/api/dossiers", body)
+    assert r.status_code == 403
+    assert _error(r)["code"] == "forbidden"
+    assert not Dossier.objects.exists()
