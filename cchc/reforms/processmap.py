@@ -44,7 +44,7 @@ def process_map(result: ProcedureMining, *, title: str = "", fmt: str = "svg") -
             ax.set_title(title, fontsize=10)
         for order in orders:
             name = result.step_names.get(order, f"Bước {order}")
-            label = f"{order}. " + "\n".join(textwrap.wrap(name, 18)[:3])
+            label = f"{order}. " + "\n".join(textwrap.wrap(name, 24)[:3])
             s = stats.get(order)
             if s is not None:
                 label += f"\nđịnh mức {_fmt(s.quota)} · trung vị {_fmt(s.times.median)}"

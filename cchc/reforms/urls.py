@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.reforms import views
 
 app_name = "reforms"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("thu-tuc/<int:pk>/", views.procedure_detail, name="procedure"),
+    path("thu-tuc/<int:pk>/so-do.svg", views.procedure_map, name="procedure_map"),
+    path("phuong-an/", views.proposals, name="proposals"),
+    path("phuong-an/<int:pk>/", views.proposal, name="proposal"),
+    path(
+        "phuong-an/<int:pk>/<slug:action>/",
+        views.proposal_action,
+        name="proposal_action",
+    ),
+]

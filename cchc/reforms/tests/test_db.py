@@ -1,0 +1,234 @@
+"""Mining, effects and proposals over dossiers moved by the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from cchc.accounts.models import Role
+from cchc.dossiers import services as ds
+from cchc.dossiers.models import ComponentSource, Dossier
+from cchc.dossiers.tests.conftest import VN, clock  # noqa: F401 (fixture)
+from cchc.dossiers.tests.factories import components_for, drive_to, grant, make_user, receive
+from cchc.dossiers.tests.factories import make_world as _make_world
+from cchc.procedures.models import ProcedureVersion, ProcessStep
+from cchc.reforms import selectors, services
+from cchc.reforms.models import ChangeKind, ProposalStatus
+from cchc.reforms.processmap import process_map
+
+pytestmark = pytest.mark.django_db
+
+
+def make_world():
+    world = _make_world()
+    boss = make_user(full_name="Chủ tịch phường")
+    grant(boss, Role.UNIT_LEADER, world.commune, include_subtree=True)
+    grant(boss, Role.CHAIRMAN, world.commune, include_subtree=True)
+    world.extra["boss"] = boss
+    return world
+
+
+def fresh(d: Dossier) -> Dossier:
+    return Dossier.objects.get(pk=d.pk)
+
+
+def transfer(world, d, unit):
+    return ds.dossier_handover(
+        actor=world.extra["boss"], dossier=fresh(d), to_unit=unit, advance_step=False
+    )
+
+
+def test_a_dossier_bounced_twice_is_detected(clock):  # noqa: F811
+    world = make_world()
+    d = receive(world)
+    clock.advance(hours=2)
+    d = drive_to(world, d, "at_department")
+    clock.advance(hours=3)
+    transfer(world, d, world.other_department)  # wrong department
+    clock.advance(hours=3)
+    transfer(world, d, world.department)  # back: bounce 1
+    clock.advance(hours=3)
+    transfer(world, d, world.other_department)  # back again: bounce 2
+    clock.set(dt.datetime(2026, 11, 17, 8, 0, tzinfo=VN))
+    other = receive(world)
+    clock.advance(hours=1)
+    drive_to(world, other, "at_department")
+    data = selectors.mining_overview(user=world.extra["boss"], year=2026, now=clock.now)
+    (r,) = data.results
+    assert r.dossiers == 2
+    assert r.bounced_dossiers == [d.pk]
+    assert r.reworked_dossiers == [d.pk]
+    pair = tuple(sorted((world.department.pk, world.other_department.pk)))
+    assert (pair[0], pair[1], 3) in r.loop_pairs
+    # Hand-overs: d one-stop→dept + 3 transfers, other one-stop→dept: 5 over 2 dossiers.
+    assert r.handovers_per_dossier == Decimal("2.5")
+    # Step 1 (reception) took 2 h and 1 h of a 7.5 h office day (07:30–11:30, 13:30–17:00)
+    # by the real calendar: median 1.5 h, p90 1.9 h.
+    step1 = next(s for s in r.steps if s.order == 1)
+    assert step1.times.n == 2
+    q = Decimal("1e-12")
+    assert step1.times.median.quantize(q) == (Decimal("1.5") / Decimal("7.5")).quantize(q)
+    assert step1.times.p90.quantize(q) == (Decimal("1.9") / Decimal("7.5")).quantize(q)
+    svg = process_map(r, title="Đăng ký khai sinh").decode()
+    assert svg.startswith("<?xml") and "Thẩm định, xử lý hồ sơ" in svg
+    assert "chuyển đơn vị khác" in svg
+    assert process_map(r, fmt="png").startswith(b"\x89PNG")
+
+
+def test_supplements_and_missing_components(clock):  # noqa: F811
+    world = make_world()
+    d = receive(world)
+    d = drive_to(world, d, "assigned")
+    ds.dossier_request_supplement(
+        actor=world.specialist,
+        dossier=fresh(d),
+        items=["Giấy chứng sinh  bản chính", "Tờ khai"],
+        reason="Thiếu",
+    )
+    clock.advance(days=2)
+    receive(
+        world,
+        channel="online",
+        actor=world.citizen,
+        components=components_for(world, source=ComponentSource.ELECTRONIC),
+    )
+    data = selectors.mining_overview(user=world.extra["boss"], year=2026, now=clock.now)
+    (r,) = data.results
+    assert r.supplement_rate == Decimal("0.5")
+    assert r.missing_components == [("Giấy chứng sinh bản chính", 1), ("Tờ khai", 1)]
+    assert r.online_rate == Decimal("0.5")
+    # 2 paper components + 2 electronic ones.
+    assert r.digitization_rate == Decimal("0.5")
+
+
+def test_mining_query_count_does_not_grow(clock, django_assert_num_queries):  # noqa: F811
+    world = make_world()
+    boss = world.extra["boss"]
+    drive_to(world, receive(world), "at_department")
+    selectors.mining_overview(user=boss, year=2026)  # warm the calendar cache
+    with django_assert_num_queries(8):
+        selectors.mining_overview(user=boss, year=2026)
+    for _ in range(3):
+        drive_to(world, receive(world), "approved")
+    with django_assert_num_queries(8):
+        data = selectors.mining_overview(user=boss, year=2026)
+    assert data.results[0].dossiers == 4
+
+
+def test_scope_hides_other_communes(clock):  # noqa: F811
+    world = make_world()
+    drive_to(world, receive(world), "at_department")
+    stranger = make_user()
+    grant(stranger, Role.UNIT_LEADER, world.other_commune_one_stop)
+    assert selectors.mining_overview(user=stranger, year=2026).results == []
+
+
+def test_effect_per_procedure_version(clock):  # noqa: F811
+    world = make_world()
+    v1 = world.version
+    d1 = receive(world)
+    clock.advance(days=2)
+    d1 = drive_to(world, d1, "returned")
+    switch = clock.now + dt.timedelta(hours=1)
+    ProcedureVersion.objects.filter(pk=v1.pk).update(valid_to=switch)
+    v2 = ProcedureVersion.objects.create(
+        procedure=v1.procedure,
+        number=2,
+        valid_from=switch,
+        implementing_unit_kinds=v1.implementing_unit_kinds,
+        processing_time=Decimal(3),
+        processing_time_unit="working_days",
+    )
+    for s in ProcessStep.objects.filter(version=v1):
+        s.pk, s.version = None, v2
+        s.save()
+    for c in v1.components.all():
+        c.pk, c.version = None, v2
+        c.save()
+    world.version = v2  # the components offered are v2's requirements
+    clock.advance(hours=2)
+    d2 = receive(world)
+    assert d2.procedure_version_id == v2.pk
+    clock.advance(hours=1)
+    drive_to(world, d2, "returned")
+    effect = selectors.procedure_effect(user=world.extra["boss"], procedure=v1.procedure)
+    first, second = effect.versions
+    assert (first.dossiers, second.dossiers) == (1, 1)
+    assert first.times.median > second.times.median > 0
+    assert second.processing_time == Decimal(3)
+
+
+def _proposal(world):
+    return services.proposal_create(
+        actor=world.leader,
+        unit=world.department,
+        procedure=world.procedure,
+        title="Bỏ bản sao giấy chứng sinh",
+        hours="4",
+        income_per_hour="30000",
+        income_source="Thu nhập bình quân 5.280.000 đ/tháng ÷ 22 ngày ÷ 8 giờ",
+        subjects_per_year="1200",
+        fees="8000",
+        other_costs="32000",
+    )
+
+
+def test_proposal_review_creates_a_directive_task(clock):  # noqa: F811
+    from cchc.directives.models import Task
+
+    world = make_world()
+    p = _proposal(world)
+    services.proposal_item_add(
+        actor=world.leader,
+        proposal=p,
+        kind=ChangeKind.REUSE_COMPONENT,
+        target="Giấy chứng sinh (khai thác từ CSDL hộ tịch)",
+        hours_saved="1.5",
+        cost_saved="20000",
+        days_saved="1",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_item_add(
+            actor=world.leader, proposal=p, kind=ChangeKind.CUT_STEP, target="x", hours_saved="3"
+        )
+    assert "hours_saved" in exc.value.message_dict
+    c = selectors.proposal_cost(p)
+    assert c.reduction.per_year == Decimal(78000000)
+    assert c.reduction.percent == Decimal("40.63")
+    services.proposal_submit(actor=world.leader, proposal=p)
+    with pytest.raises(PermissionDenied):
+        services.proposal_review(actor=world.specialist, proposal=p, approve=True)
+    with pytest.raises(ValidationError):
+        services.proposal_review(actor=world.extra["boss"], proposal=p, approve=False)
+    p = services.proposal_review(
+        actor=world.extra["boss"], proposal=p, approve=True, deadline=dt.date(2026, 12, 31)
+    )
+    assert p.status == ProposalStatus.APPROVED
+    task = Task.objects.get(pk=p.task_id)
+    assert task.source == f"reforms:proposal:{p.pk}"
+    assert "Giấy chứng sinh" in task.text
+
+
+def test_proposal_needs_income_source_and_numbers(clock):  # noqa: F811
+    world = make_world()
+    kw = {
+        "actor": world.leader,
+        "unit": world.department,
+        "procedure": world.procedure,
+        "title": "T",
+        "hours": "4",
+        "income_per_hour": "30000",
+        "income_source": "",
+        "subjects_per_year": "10",
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_create(**kw)
+    assert "income_source" in exc.value.message_dict
+    kw["income_source"] = "x"
+    kw["hours"] = "-1"
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_create(**kw)
+    assert "hours" in exc.value.message_dict

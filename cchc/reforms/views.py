@@ -1,0 +1,187 @@
+"""Screens: where time goes (process mining), a procedure's map and measured effect,
+simplification proposals with their compliance cost and review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
+from cchc.procedures.models import Procedure
+from cchc.reforms import selectors, services
+from cchc.reforms.models import ChangeKind, Proposal, ProposalStatus
+from cchc.reforms.processmap import process_map
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not has_any_permission(request.user, Action.REPORT_VIEW):
+        raise PermissionDenied(_("Bạn không có quyền xem số liệu cải cách thủ tục hành chính."))
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Process mining of a year over the user's units, and the ranked candidates."""
+    _require_reader(request)
+    year = _year(request)
+    data = selectors.mining_overview(user=request.user, year=year)
+    return render(request, "reforms/overview.html", {"data": data, "year": year})
+
+
+def _procedure(request: HttpRequest, pk: int) -> Procedure:
+    _require_reader(request)
+    return get_object_or_404(Procedure, pk=pk)
+
+
+@login_required
+def procedure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    procedure = _procedure(request, pk)
+    year = _year(request)
+    data = selectors.mining_overview(user=request.user, year=year, procedure=procedure)
+    result = data.results[0] if data.results else None
+    effect = selectors.procedure_effect(user=request.user, procedure=procedure)
+    return render(
+        request,
+        "reforms/procedure.html",
+        {"procedure": procedure, "year": year, "data": data, "result": result, "effect": effect},
+    )
+
+
+@login_required
+def procedure_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The process map image (SVG; ?format=png for documents)."""
+    procedure = _procedure(request, pk)
+    fmt = "png" if request.GET.get("format") == "png" else "svg"
+    data = selectors.mining_overview(user=request.user, year=_year(request), procedure=procedure)
+    if not data.results:
+        raise Http404(_("Chưa có hồ sơ của thủ tục này trong năm."))
+    image = process_map(data.results[0], title=f"{procedure.code} — {procedure.name}", fmt=fmt)
+    return HttpResponse(image, content_type="image/svg+xml" if fmt == "svg" else "image/png")
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    """Proposals of the user's units; a form to start one."""
+    _require_reader(request)
+    units = units_in_scope(request.user, Action.REPORT_VIEW).order_by("name")
+    if request.method == "POST":
+        post = request.POST
+        try:
+            unit = units.get(pk=post.get("unit") or 0)
+            procedure = Procedure.objects.get(pk=post.get("procedure") or 0)
+            proposal = services.proposal_create(
+                actor=request.user,
+                unit=unit,
+                procedure=procedure,
+                title=post.get("title", ""),
+                hours=post.get("hours", ""),
+                income_per_hour=post.get("income_per_hour", ""),
+                income_source=post.get("income_source", ""),
+                subjects_per_year=post.get("subjects_per_year", ""),
+                frequency_per_year=post.get("frequency_per_year", "1"),
+                fees=post.get("fees", "0"),
+                other_costs=post.get("other_costs", "0"),
+                rationale=post.get("rationale", ""),
+            )
+        except (units.model.DoesNotExist, Procedure.DoesNotExist):
+            messages.error(request, _("Vui lòng chọn đơn vị và thủ tục."))
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("reforms:proposal", pk=proposal.pk)
+    rows = list(selectors.proposal_list(user=request.user).prefetch_related("items"))
+    costs = [(p, selectors.proposal_cost(p)) for p in rows]
+    return render(
+        request,
+        "reforms/proposals.html",
+        {
+            "costs": costs,
+            "units": units,
+            "procedures": selectors.procedures_in_scope(user=request.user),
+            "form": request.POST,
+        },
+    )
+
+
+@login_required
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    try:
+        p = selectors.proposal_get(user=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        "reforms/proposal.html",
+        {
+            "p": p,
+            "cost": selectors.proposal_cost(p),
+            "kinds": ChangeKind.choices,
+            "can_review": p.status == ProposalStatus.SUBMITTED
+            and units_in_scope(request.user, Action.DIRECTIVE_MANAGE).filter(pk=p.unit_id).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _require_reader(request)
+    try:
+        p = selectors.proposal_get(user=request.user, pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+    post = request.POST
+    try:
+        if action == "item":
+            services.proposal_item_add(
+                actor=request.user,
+                proposal=p,
+                kind=post.get("kind", ""),
+                target=post.get("target", ""),
+                hours_saved=post.get("hours_saved", "0"),
+                cost_saved=post.get("cost_saved", "0"),
+                fee_saved=post.get("fee_saved", "0"),
+                days_saved=post.get("days_saved", "0"),
+            )
+        elif action == "submit":
+            services.proposal_submit(actor=request.user, proposal=p)
+        elif action in ("approve", "reject"):
+            deadline = None
+            if post.get("deadline"):
+                try:
+                    deadline = dt.date.fromisoformat(post["deadline"])
+                except ValueError:
+                    raise ValidationError(_("Thời hạn không hợp lệ.")) from None
+            services.proposal_review(
+                actor=request.user,
+                proposal=p,
+                approve=action == "approve",
+                note=post.get("note", ""),
+                deadline=deadline,
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("reforms:proposal", pk=p.pk)
