@@ -365,7 +365,7 @@ def _weaknesses(facts: list[DossierFacts], period: Period, result: IndexResult) 
         best = next((a for a in actions if a.criterion == c.code), None)
         text = (
             f"Khắc phục {best.losing} hồ sơ tại {names.get(best.unit_code, best.unit_code)} "
-            f"(tăng tối đa {round_half_away(best.gain_if_all)} điểm)"
+            f"(tăng tối đa {str(round_half_away(best.gain_if_all)).replace('.', ',')} điểm)"
             if best
             else "Rà soát, khắc phục theo chỉ tiêu"
         )

@@ -55,7 +55,7 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
         "place": getattr(settings, "CCHC_PLACE_NAME", "") or "..........",
         "day": f"{local.day:02d}",
         "month": f"{local.month:02d}",
-        "year": local.year,
+        "year": str(local.year),
         "subject": f"Kết quả công tác cải cách hành chính {period_title(data.period)}",
         "title": data.title,
         "snapshot": local.strftime("%H:%M ngày %d/%m/%Y"),

@@ -122,3 +122,16 @@ def test_schedule_rejects_bad_email(world, chairman):
             actor=chairman, unit=world.commune, kind="monthly", emails=["khong-phai-thu"]
         )
     assert not ReportSchedule.objects.exists()
+
+
+def test_status_page_polls_with_htmx_until_done(world, chairman, client):
+    job = ReportJob.objects.create(
+        unit=world.commune, period="2026-11", format="pdf", requested_by=chairman
+    )
+    client.force_login(chairman)
+    r = client.get(reverse("reports:job", args=[job.pk]), headers={"HX-Request": "true"})
+    html = r.content.decode()
+    assert 'id="job-status"' in html and "every 2s" in html and "<h1>" not in html
+    services.report_job_run(job_id=job.pk)
+    r = client.get(reverse("reports:job", args=[job.pk]), headers={"HX-Request": "true"})
+    assert "every 2s" not in r.content.decode() and "Đã xong" in r.content.decode()

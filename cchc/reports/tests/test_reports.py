@@ -105,6 +105,7 @@ def test_pdf_text(world, tmp_path):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Kết quả công tác cải cách hành chính tháng 11 năm 2026" in text
     assert "tiếp nhận 3 hồ sơ" in text
+    assert "năm 2026" in text and "2.026" not in text
 
 
 def test_cli_writes_docx(world, tmp_path):
@@ -161,3 +162,23 @@ def test_report_data_query_count_does_not_grow_with_dossiers(world, django_asser
         receive(world)
     with django_assert_max_num_queries(before):
         report_data(unit=world.commune, period=period)
+
+
+def test_directive_tasks_equal_the_tracker_summary(world):
+    import datetime as dt
+
+    from cchc.accounts.models import Role
+    from cchc.directives.selectors import tasks_on_time_summary
+    from cchc.directives.services import task_create
+    from cchc.dossiers.tests.factories import grant, make_user
+
+    chairman = make_user(full_name="Chủ tịch")
+    grant(chairman, Role.CHAIRMAN, world.commune)
+    task_create(
+        actor=chairman, unit=world.commune, text="Nâng tỷ lệ số hóa", deadline=dt.date(2026, 12, 1)
+    )
+    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    summary = tasks_on_time_summary(unit=world.commune, year=2026)
+    assert data.directives["due"] == summary["due"] == 1
+    assert data.directives["done_on_time"] == summary["done_on_time"] == 0
+    assert data.directives["not_on_time"] == 1
