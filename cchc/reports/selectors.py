@@ -8,7 +8,7 @@ from django.http import Http404
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, has_permission, units_in_scope
-from cchc.reports.models import ReportDelivery, ReportJob
+from cchc.reports.models import ReportDelivery, ReportJob, ReportSchedule
 from cchc.units.models import Unit
 
 
@@ -32,3 +32,15 @@ def report_job_get_for_user(*, user: User, pk: int) -> ReportJob:
 
 def received_reports(*, user: User, limit: int = 50) -> QuerySet[ReportDelivery]:
     return ReportDelivery.objects.filter(user=user).select_related("job", "job__unit")[:limit]
+
+
+def report_schedules_for_user(*, user: User) -> list[ReportSchedule]:
+    """Schedules the user created or receives."""
+    from django.db.models import Q
+
+    return list(
+        ReportSchedule.objects.filter(Q(created_by=user) | Q(recipients=user))
+        .select_related("unit")
+        .distinct()
+        .order_by("unit__name", "kind")
+    )

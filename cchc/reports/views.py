@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cchc.reports import selectors, services
-from cchc.reports.models import JobStatus, ReportFormat
+from cchc.reports.models import JobStatus, ReportFormat, ScheduleKind
 
 
 def _default_period() -> str:
@@ -48,6 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "formats": ReportFormat.choices,
             "jobs": selectors.report_jobs_for_user(user=request.user),
             "received": selectors.received_reports(user=request.user),
+            "kinds": ScheduleKind.choices,
+            "schedules": selectors.report_schedules_for_user(user=request.user),
         },
         status=400 if errors else 200,
     )
@@ -71,3 +73,27 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
         services.report_delivery_mark_read(actor=request.user, delivery=d)
     name = f"bao-cao-cchc-{j.unit.code}-{j.period}.{j.format}"
     return FileResponse(j.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    """Subscribe to a periodic report: the user receives it in the app, plus any e-mails."""
+    if request.method != "POST":
+        return redirect("reports:index")
+    units = selectors.report_units_for_user(user=request.user)
+    unit = next((u for u in units if u.code == request.POST.get("unit", "").strip()), None)
+    if unit is None:
+        raise PermissionDenied("Bạn không có quyền nhận báo cáo của đơn vị này.")
+    emails = [e for e in request.POST.get("emails", "").replace(",", " ").split() if e]
+    try:
+        services.report_schedule_create(
+            actor=request.user,
+            unit=unit,
+            kind=request.POST.get("kind", ""),
+            format=request.POST.get("format", "docx"),
+            recipients=[request.user],
+            emails=emails,
+        )
+    except ValidationError as exc:
+        return render(request, "reports/error.html", {"errors": exc.messages}, status=400)
+    return redirect("reports:index")

@@ -135,3 +135,27 @@ def test_status_page_polls_with_htmx_until_done(world, chairman, client):
     services.report_job_run(job_id=job.pk)
     r = client.get(reverse("reports:job", args=[job.pk]), headers={"HX-Request": "true"})
     assert "every 2s" not in r.content.decode() and "Đã xong" in r.content.decode()
+
+
+def test_subscribe_from_the_web_page(world, chairman, client, django_assert_max_num_queries):
+    client.force_login(chairman)
+    r = client.post(
+        reverse("reports:schedule_create"),
+        {"unit": world.commune.code, "kind": "quarterly", "format": "pdf", "emails": "a@b.vn"},
+    )
+    assert r.status_code == 302
+    s = ReportSchedule.objects.get()
+    assert (s.unit, s.kind, s.email_list, list(s.recipients.all())) == (
+        world.commune,
+        "quarterly",
+        ["a@b.vn"],
+        [chairman],
+    )
+    bad = client.post(
+        reverse("reports:schedule_create"),
+        {"unit": world.commune.code, "kind": "weekly", "format": "pdf"},
+    )
+    assert bad.status_code == 400 and ReportSchedule.objects.count() == 1
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("reports:index"))
+    assert "Hằng quý" in page.content.decode()
