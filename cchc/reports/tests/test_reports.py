@@ -182,3 +182,16 @@ def test_directive_tasks_equal_the_tracker_summary(world):
     assert data.directives["due"] == summary["due"] == 1
     assert data.directives["done_on_time"] == summary["done_on_time"] == 0
     assert data.directives["not_on_time"] == 1
+
+
+def test_satisfaction_and_complaints(world):
+    from cchc.dossiers import services
+
+    done = world.extra["done"]
+    services.dossier_rate(actor=world.officer, dossier=done, rating="dissatisfied")
+    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    assert data.satisfaction["rated"] == 1 and data.satisfaction["dissatisfied"] == 1
+    c = data.index.criterion("DOSSIER_RECEIVING_SATISFACTION")
+    rate = next(r for r in data.rates if r.code == "DOSSIER_RECEIVING_SATISFACTION")
+    assert (rate.numerator, rate.denominator) == (c.numerator, c.denominator)
+    assert c.numerator == 0  # the only on-time dossier was rated "not satisfied"
