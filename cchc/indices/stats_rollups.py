@@ -409,8 +409,10 @@ def index_from_rollups(
 
 def rebuild_after_bulk(ids: range) -> None:
     """`dossiers.simulation.AFTER_BULK_HOOKS` subscriber: the bulk path bypasses the
-    services, so the years it wrote are recomputed (after its commit)."""
+    services, so the years it wrote are recomputed (after its commit), and the day rows
+    of `cchc.indices.rollups` with them."""
     from cchc.dossiers.models import Dossier
+    from cchc.indices.rollups import rollup_rebuild
 
     years = {
         d.year
@@ -420,3 +422,4 @@ def rebuild_after_bulk(ids: range) -> None:
     }
     for year in sorted(years):
         stats_rebuild(year=year)
+    rollup_rebuild()

@@ -266,3 +266,18 @@ def test_cells_give_the_formulas_numbers(rows, text):
     for code, pair in _index_from_cells(rows, period).items():
         c = direct.criterion(code)
         assert (c.numerator, c.denominator) == pair, code
+
+
+def test_after_the_bulk_path_both_rollups_are_rebuilt(dossiers, world):
+    from cchc.indices.models import IndexRollup
+    from cchc.indices.rollups import rollup_check
+    from cchc.indices.stats_rollups import rebuild_after_bulk
+
+    # As if written by the bulk path: no hook ran for these rows.
+    PeriodRollup.objects.all().delete()
+    DossierRollupState.objects.all().delete()
+    IndexRollup.objects.all().delete()
+    assert stats_check() != [] and rollup_check() != []
+    pks = sorted(d.pk for d in dossiers.values())
+    rebuild_after_bulk(range(pks[0], pks[-1] + 1))
+    assert stats_check() == [] and rollup_check() == []
