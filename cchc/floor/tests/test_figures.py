@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from cchc.floor import selectors, services
+
+PASSWORD = "mat-khau-an-toan-2026"
+
+
+def _visit(floor, clock, *, counter, sector, wait_min, serve_min, rate=None):
+    w = floor.world
+    services.ticket_take(unit=w.one_stop, sector=sector)
+    clock.advance(minutes=wait_min)
+    t = services.counter_call_next(actor=w.officer, counter=counter)
+    services.ticket_start_service(actor=w.officer, ticket=t)
+    clock.advance(minutes=serve_min)
+    services.ticket_finish(actor=w.officer, ticket=t)
+    if rate:
+        services.rating_submit(counter=counter, ticket=t, value=rate, reason="Chậm")
+    return t
+
+
+def test_waiting_service_abandoned_and_peak_hours(floor, clock, django_assert_num_queries):
+    w = floor.world
+    _visit(
+        floor,
+        clock,
+        counter=floor.counter_1,
+        sector=floor.civil,
+        wait_min=10,
+        serve_min=5,
+        rate="very_satisfied",
+    )
+    _visit(
+        floor,
+        clock,
+        counter=floor.counter_1,
+        sector=floor.civil,
+        wait_min=20,
+        serve_min=15,
+        rate="dissatisfied",
+    )
+    clock.advance(minutes=30)  # now 09:20
+    services.ticket_take(unit=w.one_stop, sector=floor.land)
+    t = services.counter_call_next(actor=w.officer, counter=floor.counter_2)
+    services.ticket_abandon(actor=w.officer, ticket=t)
+    day = dt.date(2026, 11, 16)
+    with django_assert_num_queries(2 + 1):  # scope (units in scope) + tickets + ratings
+        f = selectors.floor_figures(user=w.leader, date_from=day, date_to=day)
+    assert f.total.tickets == 3 and f.total.abandoned == 1 and f.total.served == 2
+    # Waits: 10, 20 and 0 minutes (the abandoned ticket was called at once).
+    assert f.total.avg_wait_minutes == 10.0
+    assert f.total.avg_service_minutes == 10.0
+    assert f.total.satisfied_share == 50.0
+    by_sector = {s.label: s for s in f.by_sector}
+    assert by_sector["Hộ tịch"].avg_wait_minutes == 15.0
+    assert by_sector["Đất đai"].abandoned == 1
+    assert [h.label for h in f.by_hour] == ["08:00", "09:00"]
+    assert f.peak_hours[0].label == "08:00"
+    officer = {s.label: s for s in f.by_officer}[w.officer.full_name]
+    assert officer.ratings == {"very_satisfied": 1, "dissatisfied": 1}
+
+
+def test_figures_cover_only_units_in_scope(floor, clock):
+    _visit(floor, clock, counter=floor.counter_1, sector=floor.civil, wait_min=1, serve_min=1)
+    day = dt.date(2026, 11, 16)
+    f = selectors.floor_figures(user=floor.world.outsider, date_from=day, date_to=day)
+    assert f.total.tickets == 0
+
+
+def test_figures_page(client, floor, clock):
+    _visit(floor, clock, counter=floor.counter_1, sector=floor.civil, wait_min=4, serve_min=2)
+    client.login(username=floor.world.officer.username, password=PASSWORD)
+    page = client.get(reverse("floor:figures"), {"from": "2026-11-16", "to": "2026-11-16"})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert ("Quầy 1" in body and "4.0" in body) or "4,0" in body
+    client.logout()
+    client.login(username=floor.world.citizen.username, password=PASSWORD)
+    assert client.get(reverse("floor:figures")).status_code == 403
