@@ -232,3 +232,25 @@ def test_proposal_needs_income_source_and_numbers(clock):  # noqa: F811
     with pytest.raises(ValidationError) as exc:
         services.proposal_create(**kw)
     assert "hours" in exc.value.message_dict
+
+
+def test_mining_a_simulated_year():
+    """Bulk-simulated dossiers (the same events the services write) mine without error,
+    and what is mined agrees with the projections."""
+    from cchc.dossiers.models import DossierStep
+    from cchc.dossiers.simulation import simulate
+    from cchc.dossiers.tests.test_simulation import NOW
+
+    world = make_world()
+    world.version.online_level = "full"
+    world.version.save(update_fields=["online_level"])
+    simulate(dossiers=80, seed=3, year=2026, bulk=True, now=NOW)
+    data = selectors.mining_overview(user=world.extra["boss"], year=2026, now=NOW)
+    assert sum(r.dossiers for r in data.results) == 80
+    total = sum(r.total_overrun for r in data.results)
+    assert total == sum(s.overrun_working_days for s in DossierStep.objects.all())
+    bounced = {d for r in data.results for d in r.bounced_dossiers}
+    assert bounced == set(Dossier.objects.filter(bounce_count__gte=2).values_list("pk", flat=True))
+    for r in data.results:
+        for s in r.steps:
+            assert s.times.median <= s.times.p90
