@@ -95,3 +95,59 @@ def test_full_visit_ticket_call_intake_rating(page, transactional_db, running_cl
     # The citizen's phone shows the visit as done.
     page.goto(ticket_url)
     expect(page.locator("#ticket-status")).to_contain_text("Đã phục vụ xong")
+
+
+def test_booking_transfer_board_refresh_and_lookup_kiosk(page, transactional_db, running_clock):
+    from cchc.dossiers.tests.factories import receive
+
+    floor = make_floor(make_world())
+    w = floor.world
+
+    # A booking for later this morning: the slip carries a QR code for check-in.
+    page.goto(f"/floor/lay-so/{w.one_stop.pk}/dat-lich/")
+    page.select_option("#id_sector", str(floor.land.pk))
+    page.fill("#id_booked_for", "2026-11-16T10:00")
+    page.get_by_role("button", name="Đặt lịch").click()
+    expect(page.locator(".ticket-kind")).to_have_text("Phiếu hẹn")
+    expect(page.locator(".ticket-qr svg")).to_be_visible()
+    slip_url = page.url
+    # Check-in at the kiosk by scanning the slip's QR (the scanner types the link).
+    page.goto(f"/floor/lay-so/{w.one_stop.pk}/")
+    page.fill("#id_token", slip_url)
+    page.get_by_role("button", name="Xác nhận đến").click()
+    expect(page.locator("#ticket-status")).to_contain_text("Đang chờ")
+
+    # The hall board refreshes itself when the number is called.
+    board = page.context.new_page()
+    board.goto(f"/floor/bang/{w.one_stop.pk}/")
+    expect(board.locator(".serving-list")).to_contain_text("Chưa có số nào được gọi")
+
+    sign_in(page, w.officer.username, PASSWORD, next_path=f"/floor/quay/{floor.counter_1.pk}/")
+    page.get_by_role("button", name="Gọi số tiếp theo").click()
+    expect(page.locator("#current-number")).to_have_text("0001")
+    expect(board.locator(".serving-list")).to_contain_text("Quầy 1", timeout=20_000)
+
+    # Transfer to counter 2: counter 1 is free again, counter 2 calls it first.
+    page.select_option("#id_to_counter", str(floor.counter_2.pk))
+    page.get_by_role("button", name="Chuyển quầy").click()
+    expect(page.locator(".messages")).to_contain_text("Đã chuyển số 0001 sang quầy 2")
+    page.goto(f"/floor/quay/{floor.counter_2.pk}/")
+    expect(page.locator("#waiting")).to_contain_text("1 số đang chờ")
+    page.get_by_role("button", name="Gọi số tiếp theo").click()
+    expect(page.locator("#current-number")).to_have_text("0001")
+    page.get_by_role("button", name="Bỏ lượt (không có mặt)").click()
+    expect(page.get_by_role("button", name="Gọi số tiếp theo")).to_be_visible()
+    assert Ticket.objects.get().status == TicketStatus.ABANDONED
+
+    # Lookup kiosk: the receipt's QR link plus the printed secret; no personal data.
+    dossier = receive(w)
+    page.goto("/floor/tra-cuu/")
+    page.fill("#id_scan", f"http://localhost:8000/portal/tra-cuu/?ma={dossier.code}")
+    page.fill("#id_s", "sai")
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    page.fill("#id_s", dossier.issued_lookup_secret)
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.locator(".lookup-result h2")).to_have_text(dossier.code)
+    expect(page.locator(".timeline")).to_contain_text("Tiếp nhận hồ sơ")
+    expect(page.locator("main")).not_to_contain_text("Nguyễn Thị Dân")

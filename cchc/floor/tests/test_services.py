@@ -197,3 +197,24 @@ def test_booking_and_check_in(floor, clock):
     assert services.counter_call_next(actor=w.officer, counter=floor.counter_1).pk == later.pk
     with pytest.raises(ValidationError):
         services.ticket_check_in(token=booked.token)
+
+
+def test_counter_registry_and_sign_in(floor):
+    from cchc.dossiers.tests.factories import grant, make_user
+
+    w = floor.world
+    admin_user = make_user()
+    grant(admin_user, "system_admin", w.province, include_subtree=True)
+    with pytest.raises(PermissionDenied):
+        services.counter_create(actor=w.officer, unit=w.one_stop, number=3, sectors=[])
+    with pytest.raises(ValidationError):
+        services.counter_create(actor=admin_user, unit=w.one_stop, number=1, sectors=[])
+    with pytest.raises(ValidationError):  # counters belong to one-stop units only
+        services.counter_create(actor=admin_user, unit=w.department, number=9, sectors=[])
+    c = services.counter_create(
+        actor=admin_user, unit=w.one_stop, number=3, name=" Chứng thực ", sectors=[floor.civil]
+    )
+    assert c.name == "Chứng thực" and list(c.sectors.all()) == [floor.civil]
+    with pytest.raises(PermissionDenied):
+        services.counter_sign_in(actor=w.outsider, counter=c)
+    assert services.counter_sign_in(actor=w.officer, counter=c).officer == w.officer
