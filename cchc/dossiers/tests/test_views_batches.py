@@ -105,3 +105,22 @@ def test_batches_of_other_units_are_hidden(client, world):
     )
     assert r.status_code == 400
     assert HandoverBatch.objects.count() == 1
+
+
+def test_hand_written_ids_are_not_localised(client, world):
+    """Vietnamese number formatting groups thousands (12.345); ids in hand-written option
+    values must stay plain digits or the posted choice matches nothing."""
+    from cchc.accounts.models import Role
+    from cchc.dossiers.tests.factories import grant, make_unit
+    from cchc.units.models import UnitKind
+
+    big = make_unit("Phòng Tư pháp", UnitKind.DEPARTMENT, world.commune, pk=12345)
+    grant(world.leader, Role.UNIT_LEADER, big)
+    grant(world.specialist, Role.SPECIALIST, big)
+    client.force_login(world.leader)
+    body = text(client.get(reverse("dossiers:leader"), {"unit": big.pk}))
+    assert 'value="12345" selected' in body and "12.345" not in body
+    client.force_login(world.specialist)
+    body = text(client.get(reverse("dossiers:handover_batches"), {"from_unit": big.pk}))
+    assert 'value="12345" selected' in body and 'name="from_unit" value="12345"' in body
+    assert "12.345" not in body
