@@ -13,6 +13,9 @@ chính), which replaced Thông tư 07/2014/TT-BTP:
   counted — so a shorter processing time limit does not lower the compliance cost here;
   it is reported separately as citizen waiting days saved.
 
+(Text of Điều 27 as read from the published Thông tư, e.g.
+https://hethongphapluat.com/thong-tu-02-2017-tt-vpcp-huong-dan-ve-nghiep-vu-kiem-soat-thu-tuc-hanh-chinh-do-van-phong-chinh-phu-ban-hanh/dieu-27)
+
 The cost of the work (khoản 4, "cách xác định các loại chi phí cụ thể") is computed as
 hours spent × income per hour. We could not retrieve the exact text of khoản 4 and its
 appendix (the divisors used to turn an average monthly income into an hourly one), so

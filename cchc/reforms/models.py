@@ -105,3 +105,116 @@ class ProposalItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.target}"
+
+
+# --- Initiatives, training, outreach ------------------------------------------------------
+
+
+class InitiativeStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Đã đăng ký"
+    RECOGNISED = "recognised", "Được công nhận"
+    REJECTED = "rejected", "Không công nhận"
+    APPLIED = "applied", "Đã áp dụng"
+
+
+class Initiative(models.Model):
+    """Sáng kiến, giải pháp CCHC submitted by a unit; reviewed, recognised, applied."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("tên sáng kiến, giải pháp", max_length=500)
+    description = models.TextField("nội dung", blank=True)
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    # When applied to a procedure, its effect is measured from the dossiers received
+    # before and after this date (cchc.reforms.selectors.procedure_effect by version).
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "sáng kiến, giải pháp"
+        verbose_name_plural = "sáng kiến, giải pháp"
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSession(models.Model):
+    """A training session (e.g. creating electronic work records, using the one-stop system)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField("chủ đề", max_length=500)
+    held_on = models.DateField("ngày tổ chức")
+    trainers = models.CharField("báo cáo viên", max_length=500, blank=True)
+    materials = models.TextField("tài liệu", blank=True)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TrainingAttendance", related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "lớp tập huấn"
+        verbose_name_plural = "lớp tập huấn"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class TrainingAttendance(models.Model):
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attended = models.BooleanField("có mặt", default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="training_attendance_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.user_id}"
+
+
+class OutreachKind(models.TextChoices):
+    MEETING = "meeting", "Hội nghị, họp dân"
+    MEDIA = "media", "Báo chí, phát thanh, truyền hình"
+    SOCIAL = "social", "Mạng xã hội"
+    VOLUNTEERS = "volunteers", "Tình nguyện viên hỗ trợ tại Bộ phận Một cửa"
+    OTHER = "other", "Khác"
+
+
+class OutreachActivity(models.Model):
+    """Tuyên truyền by the Fatherland Front, Youth Union, Women's Union and units."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("hình thức", max_length=16, choices=OutreachKind.choices)
+    title = models.CharField("nội dung", max_length=500)
+    held_on = models.DateField("ngày")
+    reach = models.PositiveIntegerField("số người được tiếp cận", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "hoạt động tuyên truyền"
+        verbose_name_plural = "hoạt động tuyên truyền"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -25,3 +25,12 @@ register_link(
         order=61,
     )
 )
+register_link(
+    NavLink(
+        key="reform_community",
+        label=_("Sáng kiến, tập huấn, tuyên truyền"),
+        url="reforms:community",
+        action=Action.REPORT_VIEW,
+        order=62,
+    )
+)

@@ -16,13 +16,19 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cchc.accounts.models import User
+from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import Action, units_in_scope
 from cchc.calendars.selectors import calendar_for_unit
 from cchc.dossiers.models import Dossier, DossierEvent, DossierStep
 from cchc.procedures.models import Procedure, ProcedureVersion
 from cchc.reforms import cost, mining
-from cchc.reforms.models import Proposal
+from cchc.reforms.models import (
+    Initiative,
+    OutreachActivity,
+    Proposal,
+    TrainingAttendance,
+    TrainingSession,
+)
 from cchc.units.models import Unit
 
 MINED_ACTIONS = (
@@ -133,7 +139,8 @@ def mining_overview(
 ) -> MiningOverview:
     """Process mining of `year` over the user's scope, one result per procedure.
 
-    Query count is fixed: 4 for the rows, 2 for the calendar, 2 for names.
+    Query count is fixed (8): the rows (dossiers with component counts, steps, events;
+    the scope as subqueries), the calendar (2), procedure and unit names.
     Durations use the calendar of the whole system (national days off and the default
     office hours); units with their own office hours differ by minutes at most.
     """
@@ -321,4 +328,85 @@ def proposal_cost(proposal: Proposal) -> ProposalCost:
         after=after,
         reduction=cost.reduction(before, after),
         days_saved=sum((i.days_saved for i in items), Decimal(0)),
+    )
+
+
+# --- Initiatives, training, outreach ------------------------------------------------------
+
+
+@dataclass
+class Community:
+    year: int
+    initiatives: list[Initiative]
+    sessions: list[TrainingSession]
+    untrained: list[tuple[Unit, list[User]]]  # staff with no attended session in the year
+    outreach: list[OutreachActivity]
+    reach: int
+    assisted: list[dict]  # {"unit", "dossiers", "online"} volunteer-assisted submissions
+
+
+def community_overview(*, user: User, year: int) -> Community:
+    """Initiatives, training (and who is still untrained), outreach, and the dossiers
+    submitted with a volunteer's help (Dossier.assisted_by_*), in the user's scope.
+    A fixed number of queries, whatever the volume."""
+    from cchc.accounts.models import RoleAssignment
+
+    units = units_in_scope(user, Action.REPORT_VIEW)
+    since, until = year_bounds(year)
+    initiatives = list(
+        Initiative.objects.filter(
+            unit__in=units, submitted_at__gte=since, submitted_at__lt=until
+        ).select_related("unit", "procedure")
+    )
+    sessions = list(
+        TrainingSession.objects.filter(unit__in=units, held_on__year=year)
+        .select_related("unit")
+        .annotate(
+            invited=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__attended=True)),
+        )
+    )
+    trained = set(
+        TrainingAttendance.objects.filter(attended=True, session__held_on__year=year).values_list(
+            "user_id", flat=True
+        )
+    )
+    staff_roles = [r for r in Role.values if r not in (Role.CITIZEN, Role.PARTNER_STAFF)]
+    by_unit: dict[int, tuple[Unit, dict[int, User]]] = {}
+    for a in (
+        RoleAssignment.objects.filter(unit__in=units, role__in=staff_roles, user__is_active=True)
+        .select_related("unit", "user")
+        .order_by("unit__name", "user__full_name")
+    ):
+        if a.user_id in trained:
+            continue
+        by_unit.setdefault(a.unit_id, (a.unit, {}))[1][a.user_id] = a.user
+    outreach = list(
+        OutreachActivity.objects.filter(unit__in=units, held_on__year=year).select_related("unit")
+    )
+    assisted_rows = list(
+        Dossier.objects.filter(
+            receiving_unit__in=units, received_at__gte=since, received_at__lt=until
+        )
+        .exclude(assisted_by_unit__isnull=True, assisted_by_name="")
+        .values("assisted_by_unit_id")
+        .annotate(dossiers=Count("id"), online=Count("id", filter=Q(channel="online")))
+        .order_by("-dossiers")
+    )
+    names = Unit.objects.in_bulk({r["assisted_by_unit_id"] for r in assisted_rows} - {None})
+    return Community(
+        year=year,
+        initiatives=initiatives,
+        sessions=sessions,
+        untrained=[(unit, list(people.values())) for unit, people in by_unit.values()],
+        outreach=outreach,
+        reach=sum(o.reach for o in outreach),
+        assisted=[
+            {
+                "unit": names.get(r["assisted_by_unit_id"]),
+                "dossiers": r["dossiers"],
+                "online": r["online"],
+            }
+            for r in assisted_rows
+        ],
     )

@@ -13,7 +13,18 @@ from django.utils import timezone
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, require
 from cchc.procedures.models import Procedure
-from cchc.reforms.models import ChangeKind, Proposal, ProposalItem, ProposalStatus
+from cchc.reforms.models import (
+    ChangeKind,
+    Initiative,
+    InitiativeStatus,
+    OutreachActivity,
+    OutreachKind,
+    Proposal,
+    ProposalItem,
+    ProposalStatus,
+    TrainingAttendance,
+    TrainingSession,
+)
 from cchc.units.models import Unit
 
 
@@ -175,3 +186,114 @@ def proposal_review(
         proposal.task_id = task.pk
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note", "task_id"])
     return proposal
+
+
+# --- Initiatives, training, outreach ------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_submit(
+    *,
+    actor: User,
+    unit: Unit,
+    title: str,
+    description: str = "",
+    procedure: Procedure | None = None,
+) -> Initiative:
+    """Any unit may submit an initiative (REPORT_VIEW on it)."""
+    require(actor, Action.REPORT_VIEW, unit)
+    title = " ".join((title or "").split())
+    if not title:
+        _refuse("title", "Vui lòng nhập tên sáng kiến, giải pháp.", "required")
+    return Initiative.objects.create(
+        unit=unit,
+        title=title,
+        description=(description or "").strip(),
+        procedure=procedure,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+    )
+
+
+_INITIATIVE_MOVES = {
+    InitiativeStatus.RECOGNISED: {InitiativeStatus.SUBMITTED},
+    InitiativeStatus.REJECTED: {InitiativeStatus.SUBMITTED},
+    InitiativeStatus.APPLIED: {InitiativeStatus.RECOGNISED},
+}
+
+
+@transaction.atomic
+def initiative_review(
+    *, actor: User, initiative: Initiative, status: str, note: str = ""
+) -> Initiative:
+    """Recognise or reject a submitted initiative, or record a recognised one as applied
+    (DIRECTIVE_MANAGE over the submitting unit, as for proposals)."""
+    initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    require(actor, Action.DIRECTIVE_MANAGE, initiative.unit)
+    if initiative.status not in _INITIATIVE_MOVES.get(status, set()):
+        _refuse("status", "Không thể chuyển sáng kiến sang trạng thái này.", "bad_transition")
+    if status == InitiativeStatus.REJECTED and not (note or "").strip():
+        _refuse("note", "Vui lòng nêu lý do không công nhận.", "required")
+    now = timezone.now()
+    initiative.status = status
+    if status == InitiativeStatus.APPLIED:
+        initiative.applied_at = now
+    else:
+        initiative.reviewed_by, initiative.reviewed_at = actor, now
+        initiative.review_note = (note or "").strip()
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
+def training_session_create(
+    *,
+    actor: User,
+    unit: Unit,
+    topic: str,
+    held_on: dt.date,
+    participants: list[User],
+    trainers: str = "",
+    materials: str = "",
+    absent: list[User] | None = None,
+) -> TrainingSession:
+    require(actor, Action.REPORT_VIEW, unit)
+    topic = " ".join((topic or "").split())
+    if not topic:
+        _refuse("topic", "Vui lòng nhập chủ đề tập huấn.", "required")
+    if not participants:
+        _refuse("participants", "Vui lòng chọn người tham gia.", "required")
+    session = TrainingSession.objects.create(
+        unit=unit,
+        topic=topic,
+        held_on=held_on,
+        trainers=(trainers or "").strip(),
+        materials=(materials or "").strip(),
+        created_by=actor,
+    )
+    absent_ids = {u.pk for u in absent or []}
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(session=session, user=u, attended=u.pk not in absent_ids)
+        for u in {u.pk: u for u in participants}.values()
+    )
+    return session
+
+
+@transaction.atomic
+def outreach_create(
+    *, actor: User, unit: Unit, kind: str, title: str, held_on: dt.date, reach: Any = 0
+) -> OutreachActivity:
+    require(actor, Action.REPORT_VIEW, unit)
+    if kind not in OutreachKind.values:
+        _refuse("kind", "Hình thức tuyên truyền không hợp lệ.")
+    title = " ".join((title or "").split())
+    if not title:
+        _refuse("title", "Vui lòng nhập nội dung tuyên truyền.", "required")
+    return OutreachActivity.objects.create(
+        unit=unit,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        reach=int(_amount(reach, "reach", integer=True)),
+        created_by=actor,
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
         views.proposal_action,
         name="proposal_action",
     ),
+    path("phong-trao/", views.community, name="community"),
+    path("sang-kien/<int:pk>/xem-xet/", views.initiative_review, name="initiative_review"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
 from cchc.procedures.models import Procedure
 from cchc.reforms import selectors, services
-from cchc.reforms.models import ChangeKind, Proposal, ProposalStatus
+from cchc.reforms.models import ChangeKind, Initiative, OutreachKind, Proposal, ProposalStatus
 from cchc.reforms.processmap import process_map
 
 
@@ -185,3 +185,97 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reforms:proposal", pk=p.pk)
+
+
+# --- Initiatives, training, outreach ------------------------------------------------------
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value or "")
+    except ValueError:
+        raise ValidationError(_("Ngày không hợp lệ.")) from None
+
+
+@login_required
+def community(request: HttpRequest) -> HttpResponse:
+    """Initiatives, training sessions (and who is untrained), outreach, assisted dossiers."""
+    _require_reader(request)
+    units = units_in_scope(request.user, Action.REPORT_VIEW).order_by("name")
+    year = _year(request)
+    if request.method == "POST":
+        post = request.POST
+        try:
+            unit = units.filter(pk=post.get("unit") or 0).first()
+            if unit is None:
+                raise ValidationError(_("Vui lòng chọn đơn vị."))
+            form = post.get("form")
+            if form == "initiative":
+                services.initiative_submit(
+                    actor=request.user,
+                    unit=unit,
+                    title=post.get("title", ""),
+                    description=post.get("description", ""),
+                )
+            elif form == "outreach":
+                services.outreach_create(
+                    actor=request.user,
+                    unit=unit,
+                    kind=post.get("kind", ""),
+                    title=post.get("title", ""),
+                    held_on=_date(post.get("held_on", "")),
+                    reach=post.get("reach", "0"),
+                )
+            elif form == "training":
+                from cchc.accounts.models import User
+
+                ids = [int(i) for i in post.getlist("participants") if i.isdigit()]
+                people = list(
+                    User.objects.filter(pk__in=ids, role_assignments__unit__in=units).distinct()
+                )
+                services.training_session_create(
+                    actor=request.user,
+                    unit=unit,
+                    topic=post.get("topic", ""),
+                    held_on=_date(post.get("held_on", "")),
+                    participants=people,
+                    trainers=post.get("trainers", ""),
+                )
+            else:
+                raise Http404
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận."))
+            return redirect(f"{request.path}?year={year}")
+    data = selectors.community_overview(user=request.user, year=year)
+    return render(
+        request,
+        "reforms/community.html",
+        {
+            "data": data,
+            "year": year,
+            "units": units,
+            "outreach_kinds": OutreachKind.choices,
+            "can_review": has_any_permission(request.user, Action.DIRECTIVE_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_POST
+def initiative_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    initiative = get_object_or_404(
+        Initiative, pk=pk, unit__in=units_in_scope(request.user, Action.REPORT_VIEW)
+    )
+    try:
+        services.initiative_review(
+            actor=request.user,
+            initiative=initiative,
+            status=request.POST.get("status", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("reforms:community")
