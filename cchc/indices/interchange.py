@@ -747,4 +747,8 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
             {(u.pk, f.procedure_code, f.received_at.date()) for _, f, u, _ in plan}
         ):
             rollup_refresh_bucket(unit_id=unit_id, procedure_code=procedure_code, day=day)
+        # ...and the period cells (decision 0007), now that the components exist.
+        from cchc.indices.stats_rollups import stats_refresh_codes
+
+        stats_refresh_codes(codes=codes)
     return ImportReport(created=len(codes), codes=tuple(codes))

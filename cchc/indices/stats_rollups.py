@@ -227,6 +227,17 @@ def stats_refresh_dossiers(*, dossier_ids: Iterable[int]) -> None:
         stats_refresh_dossier(dossier_id=pk)
 
 
+def stats_refresh_codes(*, codes: Iterable[str]) -> None:
+    """The same, by dossier code (the interchange import), in chunks of 1,000."""
+    from cchc.dossiers.models import Dossier
+
+    codes = list(codes)
+    for i in range(0, len(codes), 1000):
+        chunk = codes[i : i + 1000]
+        pks = Dossier.objects.filter(code__in=chunk).values_list("pk", flat=True)
+        stats_refresh_dossiers(dossier_ids=list(pks))
+
+
 # --- Rebuild and check ------------------------------------------------------------------
 
 

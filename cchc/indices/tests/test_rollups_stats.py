@@ -281,3 +281,23 @@ def test_after_the_bulk_path_both_rollups_are_rebuilt(dossiers, world):
     pks = sorted(d.pk for d in dossiers.values())
     rebuild_after_bulk(range(pks[0], pks[-1] + 1))
     assert stats_check() == [] and rollup_check() == []
+
+
+def test_the_interchange_import_keeps_the_cells_exact(world, tmp_path):
+    from decimal import Decimal
+
+    from cchc.dossiers.tests.factories import make_procedure
+    from cchc.indices.interchange import import_csv
+    from cchc.indices.tests.helpers import csv_text
+    from cchc.indices.tests.test_import import _rows
+    from cchc.procedures.models import OnlineLevel
+
+    world.version.online_level = OnlineLevel.FULL
+    world.version.save(update_fields=["online_level"])
+    fee_version = make_procedure(fee=Decimal(20000), name="Cấp bản sao trích lục hộ tịch")
+    source = tmp_path / "tinh.csv"
+    source.write_text(csv_text(_rows(world, fee_version)), encoding="utf-8")
+    assert import_csv(path=source).created == 6
+    assert DossierRollupState.objects.count() == 6
+    assert stats_check() == []
+    _assert_equal_to_facts(world, ["2026-10", "2026-Q4", "2026"])
