@@ -93,7 +93,7 @@ def process_map(result: ProcedureMining, *, title: str = "", fmt: str = "svg") -
                 )
             )
             mx = (start[0] + end[0]) / 2
-            my = 0.12 if adjacent else (-1.45 if back else 1.45)
+            my = 0.75 if adjacent else (-1.45 if back else 1.45)
             ax.text(mx, my, label, ha="center", va="center", fontsize=7, color=color)
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150 if fmt == "png" else 72)

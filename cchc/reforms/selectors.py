@@ -151,13 +151,24 @@ def mining_overview(
     def working_days(start, end, pauses):
         return calendar.working_days_between(start, end, pauses)
 
-    procedure_ids = sorted({d.procedure_id for d in data.dossiers})
+    # Partition the rows by procedure once (mine_procedure filters what it is given).
+    procedure_of = {d.id: d.procedure_id for d in data.dossiers}
+    dossiers_by: dict[int, list[mining.DossierRow]] = defaultdict(list)
+    steps_by: dict[int, list[mining.StepRow]] = defaultdict(list)
+    events_by: dict[int, list[mining.EventRow]] = defaultdict(list)
+    for d in data.dossiers:
+        dossiers_by[d.procedure_id].append(d)
+    for s in data.steps:
+        steps_by[procedure_of[s.dossier_id]].append(s)
+    for e in data.events:
+        events_by[procedure_of[e.dossier_id]].append(e)
+    procedure_ids = sorted(dossiers_by)
     results = [
         mining.mine_procedure(
             procedure_id=pid,
-            dossiers=data.dossiers,
-            steps=data.steps,
-            events=data.events,
+            dossiers=dossiers_by[pid],
+            steps=steps_by[pid],
+            events=events_by[pid],
             working_days=working_days,
             now=now,
         )
