@@ -79,7 +79,9 @@ def process_map(result: ProcedureMining, *, title: str = "", fmt: str = "svg") -
             adjacent = abs(orders.index(e.target) - orders.index(e.source)) == 1 and not back
             if adjacent:
                 start, end = (x[e.source] + 1.25, 0), (x[e.target] - 1.25, 0)
-            rad = 0 if adjacent else (0.35 if back else -0.35)
+            # arc3 bends to the left of the direction of travel for a negative rad: above
+            # for forward moves (left to right), below for moves back (right to left).
+            rad = 0 if adjacent else -0.35
             color = "#b42318" if back else "#1d4f91"
             ax.add_patch(
                 FancyArrowPatch(
