@@ -58,6 +58,23 @@ def served_sectors(*, unit: Unit) -> list:
     )
 
 
+def served_procedures(*, unit: Unit) -> list[tuple[str, list]]:
+    """Active procedures of the sectors the unit's counters serve, grouped by sector."""
+    from cchc.procedures.models import Procedure
+
+    groups: dict[str, list] = {}
+    for p in (
+        Procedure.objects.filter(
+            is_active=True, sector__counters__unit=unit, sector__counters__is_active=True
+        )
+        .select_related("sector")
+        .distinct()
+        .order_by("sector__name", "name")
+    ):
+        groups.setdefault(p.sector.name, []).append(p)
+    return list(groups.items())
+
+
 def ticket_by_token(*, token: str) -> Ticket | None:
     return (
         Ticket.objects.select_related("unit", "sector", "procedure", "counter")

@@ -89,6 +89,7 @@ def kiosk(request: HttpRequest, unit_id: int) -> HttpResponse:
         {
             "unit": unit,
             "sectors": selectors.served_sectors(unit=unit),
+            "procedures": selectors.served_procedures(unit=unit),
             "priorities": [c for c in Priority.choices if c[0]],
             "errors": errors,
             "phone_qr": _qr(phone_url),

@@ -145,3 +145,12 @@ def test_booking_page_gives_a_qr_ticket_for_check_in(client, floor, clock):
     client.post(reverse("floor:check_in", args=[unit.pk]), {"token": scanned})
     t.refresh_from_db()
     assert t.status == TicketStatus.WAITING
+
+
+def test_kiosk_takes_a_ticket_by_procedure(client, floor):
+    w = floor.world
+    url = reverse("floor:kiosk", args=[w.one_stop.pk])
+    assert w.procedure.name in client.get(url).content.decode()
+    client.post(url, {"procedure": w.procedure.pk, "by": "procedure"})
+    t = Ticket.objects.get()
+    assert t.procedure == w.procedure and t.sector == floor.civil
