@@ -104,14 +104,14 @@ def test_tablet_rates_the_last_visit_once(client, floor):
 
 
 def test_hall_board_shows_serving_numbers_and_ready_codes_without_personal_data(
-    client, floor, django_assert_max_num_queries
+    client, floor, django_assert_num_queries
 ):
     w = floor.world
     services.ticket_take(unit=w.one_stop, sector=floor.civil)
     services.counter_call_next(actor=w.officer, counter=floor.counter_1)
     receive(w)
     ready = drive_to(w, receive(w), "result")
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         page = client.get(reverse("floor:board", args=[w.one_stop.pk])).content.decode()
     assert "0001" in page and "Quầy 1" in page
     assert ready.code in page
