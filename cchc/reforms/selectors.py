@@ -202,7 +202,8 @@ class VersionEffect:
     supplement_rate: Decimal
     online_rate: Decimal
     processing_time: Decimal
-    fees: Decimal
+    fees: Decimal  # the version's published fees
+    fees_collected: Decimal | None  # average fee recorded on its dossiers (Dossier.fee_amount)
 
 
 @dataclass
@@ -232,6 +233,7 @@ def procedure_effect(*, user: User, procedure: Procedure) -> ProcedureEffect:
             "outcome",
             "supplement_count",
             "channel",
+            "fee_amount",
         )
     )
     calendar = calendar_for_unit(unit=None)
@@ -273,6 +275,9 @@ def procedure_effect(*, user: User, procedure: Procedure) -> ProcedureEffect:
                 ),
                 processing_time=v.processing_time,
                 fees=sum((f.amount for f in v.fees.all()), Decimal(0)),
+                fees_collected=(
+                    sum((r["fee_amount"] for r in mine), Decimal(0)) / n if n else None
+                ),
             )
         )
     return out

@@ -159,6 +159,7 @@ def test_effect_per_procedure_version(clock):  # noqa: F811
     assert (first.dossiers, second.dossiers) == (1, 1)
     assert first.times.median > second.times.median > 0
     assert second.processing_time == Decimal(3)
+    assert first.fees_collected == second.fees_collected == Decimal(0)
 
 
 def _proposal(world):
