@@ -241,8 +241,8 @@ def stats_refresh_codes(*, codes: Iterable[str]) -> None:
 # --- Rebuild and check ------------------------------------------------------------------
 
 
-def _months(year: int | None) -> Iterator[tuple[dt.datetime, dt.datetime]]:
-    """Local bounds of each month to recompute (all dossiers' months when year is None)."""
+def _months(year: int | None) -> Iterator[tuple[dt.date, dt.datetime, dt.datetime]]:
+    """Each month to recompute, with its local bounds (all dossiers' years when None)."""
     from cchc.dossiers.models import Dossier
 
     if year is None:
@@ -256,32 +256,31 @@ def _months(year: int | None) -> Iterator[tuple[dt.datetime, dt.datetime]]:
     for y in wanted:
         for m in range(1, 13):
             first = dt.date(y, m, 1)
-            yield period_bounds(Period(first, _month_end(y, m), f"{y}-{m:02d}"))
+            yield (first, *period_bounds(Period(first, _month_end(y, m), f"{y}-{m:02d}")))
 
 
 def recompute(
     *, year: int | None = None
-) -> Iterator[tuple[dict[CellKey, Vector], dict[int, tuple]]]:
-    """Per month: (cells, states) recomputed from the dossiers' facts."""
+) -> Iterator[tuple[dt.date, dict[CellKey, Vector], dict[int, tuple]]]:
+    """Per month (one month in memory at a time): (month, cells, states) recomputed from
+    the dossiers' facts; months without dossiers give empty dicts."""
     from cchc.dossiers.models import Dossier
 
-    for start, end in _months(year):
+    for first, start, end in _months(year):
         qs = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
         ids = {
             code: (pk, unit_id)
             for code, pk, unit_id in qs.values_list("code", "pk", "receiving_unit_id")
         }
-        if not ids:
-            continue
         cells: dict[CellKey, Vector] = defaultdict(lambda: [0] * len(COUNT_FIELDS))
         states: dict[int, tuple] = {}
-        for f in facts_from_queryset(qs):
+        for f in facts_from_queryset(qs) if ids else ():
             pk, unit_id = ids[f.code]
             month, bits = dossier_bits(f)
             states[pk] = (unit_id, f.procedure_code, month, *bits)
             for key, b in _cells(unit_id, f.procedure_code, month, bits).items():
                 cells[key] = [a + v for a, v in zip(cells[key], _vector(b), strict=True)]
-        yield cells, states
+        yield first, dict(cells), states
 
 
 def _scope(year: int | None) -> Q:
@@ -296,7 +295,7 @@ def stats_rebuild(*, year: int | None = None) -> int:
     PeriodRollup.objects.filter(_scope(year)).delete()
     DossierRollupState.objects.filter(_scope(year)).delete()
     written = 0
-    for cells, states in recompute(year=year):
+    for _month, cells, states in recompute(year=year):
         PeriodRollup.objects.bulk_create(
             [
                 PeriodRollup(
@@ -343,36 +342,48 @@ def _describe(key: CellKey, stored: Vector, expected: Vector) -> str:
 
 def stats_check(*, year: int | None = None) -> list[str]:
     """Every difference between the stored period rollups (and per-dossier states) and a
-    recomputation from the dossiers; empty means equal. All-zero cells count as absent."""
-    expected: dict[CellKey, Vector] = {}
-    expected_states: dict[int, tuple] = {}
-    for cells, states in recompute(year=year):
-        expected.update(cells)
-        expected_states.update(states)
-    stored: dict[CellKey, Vector] = {}
-    fields = ("unit_id", "procedure_code", "month", "as_of", *COUNT_FIELDS)
-    for row in PeriodRollup.objects.filter(_scope(year)).values_list(*fields).iterator(5000):
-        stored[row[:4]] = list(row[4:])
+    recomputation from the dossiers, month by month; empty means equal. All-zero cells
+    count as absent."""
     zero = [0] * len(COUNT_FIELDS)
-    problems = [
-        _describe(key, stored.get(key, zero), expected.get(key, zero))
-        for key in sorted(set(expected) | set(stored))
-        if stored.get(key, zero) != expected.get(key, zero)
-    ]
+    fields = ("unit_id", "procedure_code", "month", "as_of", *COUNT_FIELDS)
     state_fields = ("dossier_id", "unit_id", "procedure_code", "month", "bits_month")
     state_fields += ("bits_quarter", "bits_year")
-    stored_states = {
-        row[0]: row[1:]
-        for row in DossierRollupState.objects.filter(_scope(year))
-        .values_list(*state_fields)
-        .iterator(5000)
-    }
-    for pk in sorted(set(expected_states) | set(stored_states)):
-        if expected_states.get(pk) != stored_states.get(pk):
-            problems.append(
-                f"hồ sơ #{pk}: đóng góp lưu {stored_states.get(pk)}, "
-                f"tính lại {expected_states.get(pk)}"
-            )
+    problems: list[str] = []
+
+    def compare(
+        expected: dict[CellKey, Vector], expected_states: dict[int, tuple], cells_qs, states_qs
+    ) -> None:
+        stored = {row[:4]: list(row[4:]) for row in cells_qs.values_list(*fields).iterator(5000)}
+        problems.extend(
+            _describe(key, stored.get(key, zero), expected.get(key, zero))
+            for key in sorted(set(expected) | set(stored))
+            if stored.get(key, zero) != expected.get(key, zero)
+        )
+        stored_states = {
+            row[0]: row[1:] for row in states_qs.values_list(*state_fields).iterator(5000)
+        }
+        problems.extend(
+            f"hồ sơ #{pk}: đóng góp lưu {stored_states.get(pk)}, tính lại {expected_states.get(pk)}"
+            for pk in sorted(set(expected_states) | set(stored_states))
+            if expected_states.get(pk) != stored_states.get(pk)
+        )
+
+    checked: list[dt.date] = []
+    for month, cells, states in recompute(year=year):
+        checked.append(month)
+        compare(
+            cells,
+            states,
+            PeriodRollup.objects.filter(month=month),
+            DossierRollupState.objects.filter(month=month),
+        )
+    # Rows stored for months where no dossier can be (outside the months recomputed).
+    compare(
+        {},
+        {},
+        PeriodRollup.objects.filter(_scope(year)).exclude(month__in=checked),
+        DossierRollupState.objects.filter(_scope(year)).exclude(month__in=checked),
+    )
     return problems
 
 

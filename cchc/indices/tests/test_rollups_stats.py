@@ -238,6 +238,15 @@ def test_stats_check_catches_a_tampered_cell_and_passes_after_rebuild(
     assert f"hồ sơ #{dossiers['late'].pk}" in capsys.readouterr().out
     call_command("stats", "rebuild", "--year", "2026")
     call_command("stats", "check")
+    # A stray cell in a month no dossier was received in is reported too.
+    PeriodRollup.objects.create(
+        unit=world.one_stop,
+        procedure_code=world.procedure.code,
+        month=dt.date(2020, 1, 1),
+        as_of=dt.date(2020, 1, 31),
+        received=1,
+    )
+    assert [p for p in stats_check() if "tháng 01/2020" in p]
 
 
 # --- Pure: the cell arithmetic is the formulas' arithmetic --------------------------------
