@@ -129,6 +129,28 @@ def _ensure_users(report: DemoReport) -> None:
 DEMO_DOSSIERS = 5000
 
 
+def _ensure_counters() -> None:
+    """Two counters at every demo one-stop centre, serving every sector (the floor screens)."""
+    from cchc.floor.models import Counter
+    from cchc.floor.services import counter_create
+    from cchc.procedures.models import Sector
+    from cchc.units.models import UnitKind
+
+    admin = User.objects.get(username="admin")
+    sectors = list(Sector.objects.all())
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    for one_stop in Unit.objects.subtree_of(province).filter(kind=UnitKind.ONE_STOP):
+        for number in (1, 2):
+            if not Counter.objects.filter(unit=one_stop, number=number).exists():
+                counter_create(
+                    actor=admin,
+                    unit=one_stop,
+                    number=number,
+                    name=f"Quầy {number}",
+                    sectors=sectors,
+                )
+
+
 def _ensure_activity(report: DemoReport, log: Log) -> None:
     """A year of dossiers up to today through the bulk simulation (same events as the services)."""
     from cchc.dossiers.models import Dossier
@@ -156,6 +178,7 @@ def demo_build(*, log: Log = print, with_activity: bool = True) -> DemoReport:
     log("Nhập danh mục thủ tục hành chính...")
     call_command("import_catalog", verbosity=0)
     _ensure_users(report)
+    _ensure_counters()
     if with_activity:
         _ensure_activity(report, log)
     return report

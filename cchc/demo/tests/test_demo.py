@@ -48,6 +48,10 @@ def test_demo_builds_a_believable_province_once_and_keeps_it_on_rerun():
     call_command("demo", no_activity=True, stdout=io.StringIO())
     assert _counts() == first
 
+    from cchc.floor.models import Counter
+
+    assert Counter.objects.filter(unit__kind=UnitKind.ONE_STOP).count() >= 8
+
     client = Client()
     assert client.login(username="motcua.tayson", password=DEMO_PASSWORD)
 
