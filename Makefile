@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 CCHC := $(BIN)/cchc
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two workers: the suite runs on both cores (override with PYTEST_ARGS=).
+PYTEST_ARGS ?= -n 2
 
 # Pure domain modules (the rules) are type-checked in `make test`.
 DOMAIN_MODULES := cchc/calendars/workdays.py cchc/indices/definition.py cchc/indices/formulas.py \

@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require
+from cchc.core.money import group_dong
 from cchc.dossiers import rules
 from cchc.dossiers.events import GENESIS_HASH, compute_hash, to_jsonable
 from cchc.dossiers.fees import fee_outstanding, fee_rule_blocks_return
@@ -1523,7 +1524,7 @@ def dossier_return_result(
     _require_open(d, {DossierStatus.RESULT_READY})
     if fee_rule_blocks_return(dossier=d):
         owed = fee_outstanding(dossier=d)
-        amount = f"{int(owed):,}".replace(",", ".")
+        amount = group_dong(owed, language="vi")
         _refuse(
             f"Người nộp chưa nộp phí, lệ phí ({amount} đồng) nên chưa trả kết quả."
             if owed

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission
+from cchc.core.money import format_dong
 from cchc.dossiers import rules as dossier_rules
 from cchc.dossiers.models import TERMINAL_STATUSES, Dossier, DossierEvent, FeeStatus
 from cchc.integrations import conf, selectors
@@ -289,9 +290,7 @@ def payment_record_counter(
     fixed = not any(item.varies for item in selectors.fee_lines(dossier=d))
     if fixed and amount != d.fee_amount:
         _refuse(
-            f"Số tiền thu khác mức thu theo biểu phí, lệ phí ({int(d.fee_amount):,} đồng).".replace(
-                ",", "."
-            ),
+            f"Số tiền thu khác mức thu theo biểu phí, lệ phí ({format_dong(d.fee_amount)}).",
             "amount_mismatch",
             "amount",
         )

@@ -11,9 +11,9 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.money import group_dong
 from cchc.dossiers.models import (
     ComponentSource,
     FeeStatus,
@@ -180,8 +180,4 @@ def dong(value) -> str:
         amount = int(value)
     except (TypeError, ValueError):
         return str(value)
-    # Vietnamese groups thousands with dots (1.234.567 đồng); English with commas.
-    grouped = f"{amount:,}"
-    if (get_language() or "vi").startswith("vi"):
-        grouped = grouped.replace(",", ".")
-    return f"{grouped} {_('đồng')}"
+    return f"{group_dong(amount)} {_('đồng')}"

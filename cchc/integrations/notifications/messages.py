@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from cchc.core.money import group_dong
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Dossier actions that notify the applicant -> template name.
@@ -54,7 +56,7 @@ def _when(value: dt.datetime | None) -> str:
 
 
 def _money(value: Decimal) -> str:
-    return f"{int(value):,}".replace(",", ".")
+    return group_dong(value, language="vi")
 
 
 def render(template: str, ctx: MessageContext) -> tuple[str, str]:

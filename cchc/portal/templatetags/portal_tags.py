@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import template
 
+from cchc.core.money import group_dong
+
 register = template.Library()
 
 
@@ -11,7 +13,7 @@ def dong(amount) -> str:
     if amount is None or amount == "":
         return ""
     value = int(Decimal(amount))
-    return f"{value:,}".replace(",", ".") + " đ"
+    return group_dong(value, language="vi") + " đ"
 
 
 @register.filter

@@ -1,7 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
+from cchc.core.money import format_dong
 from cchc.procedures.rules import TIME_UNIT_LABELS, format_decimal
 
 register = template.Library()
@@ -12,8 +11,7 @@ def vnd(amount) -> str:
     """1250000 -> '1.250.000 đồng' (Vietnamese grouping, no decimals)."""
     if amount is None:
         return ""
-    value = int(Decimal(amount))
-    return f"{value:,}".replace(",", ".") + " đồng"
+    return format_dong(amount)
 
 
 @register.filter
