@@ -30,7 +30,7 @@ from django.utils import timezone
 from cchc.documents import selectors
 from cchc.documents.qr import qr_svg
 from cchc.dossiers import rules
-from cchc.dossiers.models import Dossier, DossierStatus
+from cchc.dossiers.models import Dossier, DossierStatus, PauseKind
 from cchc.units.models import Unit
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "documents"
@@ -52,6 +52,9 @@ FORMS: dict[str, FormSpec] = {
     "apology": FormSpec("04", "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết", "apology"),
     "stop": FormSpec("05", "Thông báo dừng giải quyết hồ sơ", "stop"),
     "control": FormSpec("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "control"),
+    # Not a TT 03/2025 form: the slip handed to the applicant when the dossier waits for
+    # their financial obligations (land procedures); the clock is paused meanwhile.
+    "financial": FormSpec("", "Thông báo thực hiện nghĩa vụ tài chính", "financial"),
 }
 BOOK = FormSpec("07", "Sổ theo dõi hồ sơ", "tracking_book")
 
@@ -164,6 +167,22 @@ def _form_context(form: str, data: selectors.FormData, lookup_secret: str | None
         ctx.update({"date": _event_time(event, d.finished_at), "reason": d.closing_reason})
     elif form == "control":
         ctx.update({"date": timezone.now(), "rows": _control_rows(data)})
+    elif form == "financial":
+        if d.pause_kind != PauseKind.FINANCIAL_OBLIGATION:
+            _refuse("Hồ sơ không ở bước chờ thực hiện nghĩa vụ tài chính.", "not_financial_pause")
+        # The tax authority's notice: recorded when pausing, or later on its own event.
+        event = data.last_event("pause_notice_recorded") or data.last_event("paused")
+        ctx.update(
+            {
+                "date": d.paused_since,
+                "notice": (event.payload.get("notice") if event else "") or "",
+                "basis": (
+                    data.last_event("paused").payload.get("basis", "")
+                    if data.last_event("paused")
+                    else ""
+                ),
+            }
+        )
     return ctx
 
 
@@ -248,7 +267,7 @@ def _control_rows(data: selectors.FormData) -> list[ControlRow]:
 def form_render_pdf(*, dossier: Dossier, form: str, lookup_secret: str | None = None) -> bytes:
     """One official form of `dossier` as PDF bytes.
 
-    `form`: receipt | supplement | refusal | apology | stop | control (see FORMS).
+    `form`: receipt | supplement | refusal | apology | stop | control | financial (see FORMS).
     `lookup_secret`: only for the receipt, at print time right after intake (the stored
     one is hashed); it is checked against the hash and printed, otherwise the slot says
     the code was given at receipt. Raises ValidationError (Vietnamese) when the form

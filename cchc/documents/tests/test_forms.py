@@ -199,3 +199,21 @@ def test_printed_receipt_qr_scans_to_the_public_status_page(world, tmp_path):
     )
     out = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "r.png")], capture_output=True)
     assert out.stdout.decode().strip() == f"https://dvc.example.vn/dvc/tra-cuu/?ma={d.code}"
+
+
+def test_financial_obligation_notice_is_printed_for_the_applicant_while_paused(world, tmp_path):
+    d = drive_to(world, receive(world), "assigned")
+    with pytest.raises(ValidationError, match="nghĩa vụ tài chính"):
+        form_render_pdf(dossier=d, form="financial")
+    d = services.dossier_pause(
+        actor=world.specialist,
+        dossier=d,
+        kind="financial_obligation",
+        basis="Nghị định 101/2024/NĐ-CP",
+        notice="Thông báo nộp tiền số 123/TB-CCT ngày 20/11/2026",
+        expected_version=d.version,
+    )
+    flat = " ".join(pdf_text(form_render_pdf(dossier=d, form="financial"), tmp_path).split())
+    assert "THÔNG BÁO THỰC HIỆN NGHĨA VỤ TÀI CHÍNH" in flat
+    assert "123/TB-CCT" in flat and "Nguyễn Thị Dân" in flat
+    assert "không tính vào thời hạn giải quyết" in flat
