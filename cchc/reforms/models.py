@@ -159,7 +159,7 @@ class TrainingSession(models.Model):
     held_on = models.DateField("ngày tổ chức")
     trainers = models.CharField("báo cáo viên", max_length=500, blank=True)
     materials = models.TextField("tài liệu", blank=True)
-    participants = models.ManyToManyField(
+    participants: models.ManyToManyField = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TrainingAttendance", related_name="+"
     )
     created_by = models.ForeignKey(
