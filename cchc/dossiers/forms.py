@@ -419,8 +419,51 @@ class ResultPdfForm(VersionedForm):
 
 
 class ReturnResultForm(VersionedForm):
+    """Return the result to the applicant, or to the person they authorised (văn bản ủy
+    quyền, BLDS 2015 Art. 138): one of the proxies recorded through the portal, or one whose
+    details the officer types from the paper authorisation shown at the counter."""
+
     method = forms.ChoiceField(label=_("Hình thức trả"), choices=ReturnMethod.choices)
     note = forms.CharField(label=_("Ghi chú"), required=False)
+    proxy = forms.ChoiceField(label=_("Người được ủy quyền nhận thay (đã đăng ký)"), required=False)
+    proxy_name = forms.CharField(
+        label=_("Hoặc: họ tên người nhận thay"), max_length=255, required=False
+    )
+    proxy_personal_id = forms.CharField(
+        label=_("Số định danh người nhận thay"), max_length=20, required=False
+    )
+    proxy_authorisation_ref = forms.CharField(
+        label=_("Văn bản ủy quyền (số, ngày)"), max_length=255, required=False
+    )
+
+    def __init__(self, *args: Any, proxies=(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.proxies = {str(p.pk): p for p in proxies}
+        self.fields["proxy"].choices = [("", _("— người nộp tự nhận —"))] + [
+            (key, f"{p.proxy_name} — {p.proxy_personal_id}") for key, p in self.proxies.items()
+        ]
+
+    def collected_by(self) -> dict[str, str] | None:
+        """`collected_by` for `dossier_return_result`; the service validates it."""
+        data = self.cleaned_data
+        chosen = self.proxies.get(data.get("proxy") or "")
+        if chosen is not None:
+            ref = f"UQ-{chosen.pk}"
+            if chosen.document_name:
+                ref += f" ({chosen.document_name})"
+            return {
+                "name": chosen.proxy_name,
+                "personal_id": chosen.proxy_personal_id,
+                "authorisation_ref": ref,
+            }
+        typed = [data.get(k) or "" for k in ("proxy_name", "proxy_personal_id")]
+        if not any(typed) and not data.get("proxy_authorisation_ref"):
+            return None
+        return {
+            "name": typed[0],
+            "personal_id": typed[1],
+            "authorisation_ref": data.get("proxy_authorisation_ref") or "",
+        }
 
 
 class RateForm(VersionedForm):

@@ -307,6 +307,18 @@ def _fee_open(page: selectors.DossierPage) -> bool:
     )
 
 
+def _proxies(page: selectors.DossierPage) -> list:
+    """Proxies the applicant authorised through the portal (not revoked), newest first.
+    (A read of the portal's table: cchc.portal has no selector for it yet — requested.)"""
+    from cchc.portal.models import ProxyAuthorisation
+
+    return list(
+        ProxyAuthorisation.objects.filter(
+            dossier_code=page.dossier.code, revoked_at__isnull=True
+        ).order_by("-created_at", "-pk")
+    )
+
+
 def _v(form) -> int:
     return form.cleaned_data["expected_version"]
 
@@ -482,8 +494,10 @@ ACTIONS: dict[str, ActionSpec] = {
                 dossier=d,
                 method=f.cleaned_data["method"],
                 note=f.cleaned_data["note"],
+                collected_by=f.collected_by(),
                 expected_version=_v(f),
             ),
+            form_kwargs=lambda p: {"proxies": _proxies(p)},
         ),
         ActionSpec(
             "fee_assess",

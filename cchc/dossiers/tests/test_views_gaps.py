@@ -1,0 +1,75 @@
+"""Counter-side gaps of issue 4: authorised proxy on return, the applicant's data store at
+intake, and the printed application form (tờ khai)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from cchc.dossiers.models import DossierEvent, DossierStatus
+from cchc.dossiers.tests.factories import PERSONAL_ID_2, drive_to, receive
+from cchc.dossiers.tests.test_views import detail_url, events, fresh, post_action, text
+from cchc.portal.models import ProxyAuthorisation
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Authorised proxy on return -----------------------------------------------------------
+
+
+def _proxy(world, d) -> ProxyAuthorisation:
+    return ProxyAuthorisation.objects.create(
+        dossier_code=d.code,
+        proxy_name="Lê Văn Nhận Thay",
+        proxy_personal_id=PERSONAL_ID_2,
+        document="portal/proxy/uq.pdf",
+        document_name="uy-quyen.pdf",
+        document_sha256="0" * 64,
+        created_by=world.citizen,
+        created_at=timezone.now(),
+    )
+
+
+def _last_payload(d) -> dict:
+    return DossierEvent.objects.filter(dossier=d).order_by("-pk").first().payload
+
+
+def test_return_to_a_recorded_proxy(client, world):
+    d = drive_to(world, receive(world), "result")
+    proxy = _proxy(world, d)
+    revoked = _proxy(world, d)
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    client.force_login(world.officer)
+    body = text(client.get(detail_url(d)))
+    assert f'<option value="{proxy.pk}">Lê Văn Nhận Thay — {PERSONAL_ID_2}</option>' in body
+    assert f'<option value="{revoked.pk}">' not in body
+    r = post_action(client, d, "return_result", {"method": "counter", "proxy": str(proxy.pk)})
+    assert r.status_code == 302, text(r)
+    assert fresh(d).status == DossierStatus.RETURNED
+    assert _last_payload(d)["collected_by"] == {
+        "name": "Lê Văn Nhận Thay",
+        "personal_id": PERSONAL_ID_2,
+        "authorisation_ref": f"UQ-{proxy.pk} (uy-quyen.pdf)",
+    }
+
+
+def test_return_to_a_typed_proxy_and_bad_id_is_refused(client, world):
+    d = drive_to(world, receive(world), "result")
+    client.force_login(world.officer)
+    before = events(d)
+    typed = {
+        "method": "counter",
+        "proxy_name": "Trần Thị Nhận",
+        "proxy_personal_id": "12345",
+        "proxy_authorisation_ref": "Giấy ủy quyền số 12/UQ",
+    }
+    r = post_action(client, d, "return_result", typed)
+    assert r.status_code == 400
+    assert "định danh" in text(r)
+    assert events(d) == before and fresh(d).status == DossierStatus.RESULT_READY
+    r = post_action(client, d, "return_result", {**typed, "proxy_personal_id": PERSONAL_ID_2})
+    assert r.status_code == 302, text(r)
+    assert fresh(d).status == DossierStatus.RETURNED
+    assert _last_payload(d)["collected_by"]["name"] == "Trần Thị Nhận"
+    assert _last_payload(d)["collected_by"]["authorisation_ref"] == "Giấy ủy quyền số 12/UQ"
