@@ -125,9 +125,17 @@ class IntakeForm(forms.Form):
         postal_units,
         procedures,
         requirements=(),
+        store_documents=(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The applicant's data store (NĐ 45/2020/NĐ-CP Art. 17: data already given is not
+        # asked again): any stored result or digitized paper may stand for a component.
+        self.store_documents = list(store_documents)
+        store_choices = [("", _("— không —"))] + [
+            (f"KHO-{doc.pk}", f"{doc.title} ({doc.issued_at:%d/%m/%Y})")
+            for doc in self.store_documents
+        ]
         self.fields["receiving_unit"].queryset = receiving_units
         self.fields["postal_unit"].queryset = postal_units
         self.fields["procedure"].queryset = procedures
@@ -152,6 +160,9 @@ class IntakeForm(forms.Form):
             self.fields[p + "copies"] = forms.IntegerField(
                 label=_("Số bản"), min_value=1, max_value=99, initial=req.copies or 1
             )
+            self.fields[p + "store"] = forms.ChoiceField(
+                label=_("Dùng giấy tờ trong kho dữ liệu"), choices=store_choices, required=False
+            )
 
     def component_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -165,6 +176,7 @@ class IntakeForm(forms.Form):
                     "file": self[p + "file"],
                     "reuse": self[p + "reuse"],
                     "copies": self[p + "copies"],
+                    "store": self[p + "store"],
                 }
             )
         return rows
@@ -176,15 +188,17 @@ class IntakeForm(forms.Form):
         field_map: dict[str, str] = {}
         for req in self.requirements:
             p = f"comp_{req.pk}_"
-            if not data.get(p + "provided"):
+            stored = data.get(p + "store") or ""
+            if not data.get(p + "provided") and not stored:
                 continue
             field_map[f"components[{len(components)}]"] = p + "source"
             components.append(
                 {
                     "requirement": req.pk,
-                    "source": data[p + "source"],
-                    "file": data.get(p + "file"),
-                    "reuse_reference": data.get(p + "reuse") or "",
+                    # A document picked from the store is reused, not copied again.
+                    "source": ComponentSource.REUSED if stored else data[p + "source"],
+                    "file": None if stored else data.get(p + "file"),
+                    "reuse_reference": stored or data.get(p + "reuse") or "",
                     "copies": data.get(p + "copies") or 1,
                 }
             )

@@ -142,8 +142,26 @@ def _intake_choices(request: HttpRequest, data: Any) -> dict[str, Any]:
         "postal_units": postal,
         "procedures": procedures,
         "requirements": requirements,
+        "store_documents": _store_documents(data),
         "unit": unit,
     }
+
+
+def _store_documents(data: Any) -> list:
+    """The reusable documents of the applicant whose personal ID / tax code was typed."""
+    from cchc.documents.selectors import applicant_documents
+    from cchc.dossiers.models import Applicant, ApplicantKind
+
+    data = data or {}
+    personal_id = str(data.get("applicant_personal_id") or "").strip()
+    tax_code = str(data.get("applicant_tax_code") or "").strip()
+    if not (personal_id or tax_code):
+        return []
+    kind = data.get("applicant_kind") or ApplicantKind.PERSON
+    # The selector matches the holder by identity; this unsaved probe only carries it
+    # (pk 0 never names a row, so the "same Applicant row" branch matches nothing).
+    probe = Applicant(pk=0, kind=kind, personal_id=personal_id, tax_code=tax_code)
+    return list(applicant_documents(applicant=probe, reusable_only=True)[:50])
 
 
 @login_required

@@ -4,11 +4,25 @@ intake, and the printed application form (tờ khai)."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from cchc.dossiers.models import DossierEvent, DossierStatus
-from cchc.dossiers.tests.factories import PERSONAL_ID_2, drive_to, receive
-from cchc.dossiers.tests.test_views import detail_url, events, fresh, post_action, text
+from cchc.dossiers.models import (
+    ComponentSource,
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    DossierStatus,
+)
+from cchc.dossiers.tests.factories import PERSONAL_ID, PERSONAL_ID_2, drive_to, receive
+from cchc.dossiers.tests.test_views import (
+    detail_url,
+    events,
+    fresh,
+    intake_data,
+    post_action,
+    text,
+)
 from cchc.portal.models import ProxyAuthorisation
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +87,56 @@ def test_return_to_a_typed_proxy_and_bad_id_is_refused(client, world):
     assert fresh(d).status == DossierStatus.RETURNED
     assert _last_payload(d)["collected_by"]["name"] == "Trần Thị Nhận"
     assert _last_payload(d)["collected_by"]["authorisation_ref"] == "Giấy ủy quyền số 12/UQ"
+
+
+# --- Applicant data store at intake -------------------------------------------------------
+
+
+def _stored(world):
+    from cchc.documents.models import ApplicantDocumentKind
+    from cchc.documents.services import applicant_document_add
+
+    earlier = receive(world)
+    return applicant_document_add(
+        actor=world.officer,
+        applicant=earlier.applicant,
+        kind=ApplicantDocumentKind.DIGITIZED_PAPER,
+        title="Giấy chứng sinh (bản số hóa)",
+        content=b"%PDF-1.4 scan",
+        source_dossier=earlier,
+    )
+
+
+def test_intake_lists_the_store_of_the_same_person_only(client, world):
+    doc = _stored(world)
+    client.force_login(world.officer)
+    url = reverse("dossiers:intake")
+    base = {"procedure": world.version.pk, "applicant_kind": "person"}
+    body = text(
+        client.get(url, {**base, "applicant_personal_id": PERSONAL_ID}, HTTP_HX_REQUEST="true")
+    )
+    assert 'id="applicant-store"' in body and f"KHO-{doc.pk}: Giấy chứng sinh" in body
+    assert f'<option value="KHO-{doc.pk}">' in body
+    body = text(client.get(url, {**base, "applicant_personal_id": PERSONAL_ID_2}))
+    assert 'id="applicant-store"' not in body and f"KHO-{doc.pk}" not in body
+
+
+def test_intake_records_a_component_reused_from_the_store(client, world):
+    doc = _stored(world)
+    client.force_login(world.officer)
+    req = world.requirements()[0]
+    data = intake_data(world, **{f"comp_{req.pk}_store": f"KHO-{doc.pk}"})
+    r = client.post(reverse("dossiers:intake"), data)
+    assert r.status_code == 302, text(r)
+    d = Dossier.objects.order_by("-pk").first()
+    c = DossierComponent.objects.get(dossier=d, requirement=req)
+    assert c.source == ComponentSource.REUSED and c.reuse_reference == f"KHO-{doc.pk}"
+    # A reference that is not in this applicant's store is not accepted.
+    other = intake_data(
+        world,
+        applicant_personal_id=PERSONAL_ID_2,
+        **{f"comp_{req.pk}_store": f"KHO-{doc.pk}"},
+    )
+    count = Dossier.objects.count()
+    r = client.post(reverse("dossiers:intake"), other)
+    assert r.status_code == 400 and Dossier.objects.count() == count
