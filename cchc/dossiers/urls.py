@@ -6,6 +6,11 @@ app_name = "dossiers"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("intake/", views.intake, name="intake"),
+    path(
+        "intake/application-form/",
+        views.intake_application_form,
+        name="intake_application_form",
+    ),
     path("leader/", views.leader, name="leader"),
     path("reassign/", views.reassign, name="reassign"),
     path("handover-list/", views.handover_list, name="handover_list"),

@@ -208,6 +208,53 @@ def intake(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "refusal": refusal}, status=status)
 
 
+@login_required
+def intake_application_form(request: HttpRequest) -> HttpResponse:
+    """ "In tờ khai": the chosen procedure's application form, printed at intake, pre-filled
+    from what the officer typed and from the applicant's last filled form of the same
+    procedure; blank fields are completed by hand."""
+    from cchc.accounts.models import User
+    from cchc.portal import formdefs
+    from cchc.portal.selectors import application_form_for, previous_form_data
+
+    data = request.GET
+    choices = _intake_choices(request, data)
+    if choices["unit"] is None:
+        return _forbidden(request, _("Bạn không có vai trò tiếp nhận hồ sơ tại đơn vị nào."))
+    raw = data.get("procedure") or ""
+    version = choices["procedures"].filter(pk=int(raw)).first() if raw.isdigit() else None
+    if version is None:
+        raise Http404(_("Chọn thủ tục hành chính trước khi in tờ khai."))
+    form_def = application_form_for(procedure_code=version.procedure.code)
+    if form_def is None:
+        raise Http404(_("Thủ tục này chưa có mẫu tờ khai."))
+    identity = {
+        "full_name": (data.get("applicant_name") or "").strip(),
+        "personal_id": (data.get("applicant_personal_id") or "").strip(),
+        "tax_code": (data.get("applicant_tax_code") or "").strip(),
+        "phone": (data.get("applicant_phone") or "").strip(),
+        "email": (data.get("applicant_email") or "").strip(),
+        "address": (data.get("applicant_address") or "").strip(),
+        "date_of_birth": (data.get("applicant_date_of_birth") or "").strip(),
+    }
+    previous: dict[str, Any] = {}
+    if identity["personal_id"] or identity["tax_code"]:
+        # The selector matches earlier forms by account or identity; this unsaved probe
+        # (pk 0 names no account) carries only the identity typed at the counter.
+        probe = User(pk=0, personal_id=identity["personal_id"], tax_code=identity["tax_code"])
+        previous = previous_form_data(user=probe, form=form_def)
+    values = formdefs.prefill(form_def.fields, identity=identity, previous=previous)
+    rows = [
+        {"field": f, "value": values.get(f["name"], ""), "choices": f.get("choices") or []}
+        for f in form_def.fields
+    ]
+    return render(
+        request,
+        "dossiers/application_form_print.html",
+        {"form_def": form_def, "version": version, "rows": rows, "unit": choices["unit"]},
+    )
+
+
 class _WouldBeReceived(Exception):
     """Raised to undo an intake that the "print the refusal" button would have made."""
 

@@ -140,3 +140,68 @@ def test_intake_records_a_component_reused_from_the_store(client, world):
     count = Dossier.objects.count()
     r = client.post(reverse("dossiers:intake"), other)
     assert r.status_code == 400 and Dossier.objects.count() == count
+
+
+# --- Application form (tờ khai) printed at intake -----------------------------------------
+
+
+def _application_form(world):
+    from cchc.portal.models import ApplicationForm
+
+    return ApplicationForm.objects.create(
+        procedure_code=world.procedure.code,
+        title="Tờ khai đăng ký khai sinh",
+        form_reference="TT 04/2020/TT-BTP",
+        fields=[
+            {
+                "name": "requester_name",
+                "label": "Họ, chữ đệm, tên người yêu cầu",
+                "type": "text",
+                "required": True,
+                "prefill": "identity.full_name",
+            },
+            {
+                "name": "mother_name",
+                "label": "Họ, chữ đệm, tên người mẹ",
+                "type": "text",
+                "prefill": "previous.mother_name",
+            },
+            {"name": "child_name", "label": "Họ, chữ đệm, tên người được khai sinh"},
+        ],
+    )
+
+
+def test_application_form_prints_prefilled_from_the_counter_and_earlier_forms(client, world):
+    from cchc.portal.models import FilledForm
+
+    form_def = _application_form(world)
+    FilledForm.objects.create(
+        form=form_def,
+        dossier_code="OLD-1",
+        personal_id=PERSONAL_ID,
+        data={"mother_name": "Trần Thị Mẹ", "child_name": "Bé Cũ"},
+        created_at=timezone.now(),
+    )
+    client.force_login(world.officer)
+    assert 'id="print-application-form"' in text(
+        client.get(reverse("dossiers:intake"), {"procedure": world.version.pk})
+    )
+    url = reverse("dossiers:intake_application_form")
+    query = {
+        "procedure": world.version.pk,
+        "applicant_name": "Nguyễn Thị Dân",
+        "applicant_personal_id": PERSONAL_ID,
+    }
+    body = text(client.get(url, query))
+    assert "TỜ KHAI ĐĂNG KÝ KHAI SINH" in body
+    for label in ("Họ, chữ đệm, tên người yêu cầu", "Họ, chữ đệm, tên người được khai sinh"):
+        assert label in body
+    assert '<td class="prefilled">Nguyễn Thị Dân</td>' in body
+    assert '<td class="prefilled">Trần Thị Mẹ</td>' in body
+    # Only fields marked for pre-filling are filled; the rest is left to the applicant.
+    assert "Bé Cũ" not in body
+    assert "style=" not in body and "<script>" not in body
+    # Another person's earlier form is not used.
+    body = text(client.get(url, {**query, "applicant_personal_id": PERSONAL_ID_2}))
+    assert "Trần Thị Mẹ" not in body and '<td class="prefilled">Nguyễn Thị Dân</td>' in body
+    assert client.get(url, {"procedure": "999999"}).status_code == 404
