@@ -257,15 +257,34 @@ def result_document_by_sha256(*, sha256: str) -> ResultDocument | None:
     )
 
 
-def _same_holder_q(applicant: Applicant) -> Q:
+def _holder_q(*, kind: str, personal_id: str = "", tax_code: str = "") -> Q:
     """Applicant rows are per dossier; the data store belongs to the person or organisation,
     identified by the personal identity number or the tax code."""
-    q = Q(applicant=applicant)
-    if applicant.personal_id:
-        q |= Q(applicant__kind=applicant.kind, applicant__personal_id=applicant.personal_id)
-    if applicant.tax_code:
-        q |= Q(applicant__kind=applicant.kind, applicant__tax_code=applicant.tax_code)
+    q = Q(pk__in=[])
+    if personal_id:
+        q |= Q(applicant__kind=kind, applicant__personal_id=personal_id)
+    if tax_code:
+        q |= Q(applicant__kind=kind, applicant__tax_code=tax_code)
     return q
+
+
+def _same_holder_q(applicant: Applicant) -> Q:
+    return Q(applicant=applicant) | _holder_q(
+        kind=applicant.kind, personal_id=applicant.personal_id, tax_code=applicant.tax_code
+    )
+
+
+def applicant_documents_for_identity(
+    *, kind: str, personal_id: str = "", tax_code: str = "", reusable_only: bool = False
+) -> QuerySet[ApplicantDocument]:
+    """The data store of the person (personal ID) or organisation (tax code) typed at the
+    counter, before any Applicant row exists for the new dossier (one query)."""
+    qs = ApplicantDocument.objects.filter(
+        _holder_q(kind=kind, personal_id=personal_id, tax_code=tax_code)
+    ).select_related("source_dossier__procedure_version__procedure", "result_document")
+    if reusable_only:
+        qs = qs.filter(reusable=True)
+    return qs.order_by("-issued_at", "-pk")
 
 
 def applicant_documents(

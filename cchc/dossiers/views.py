@@ -149,8 +149,8 @@ def _intake_choices(request: HttpRequest, data: Any) -> dict[str, Any]:
 
 def _store_documents(data: Any) -> list:
     """The reusable documents of the applicant whose personal ID / tax code was typed."""
-    from cchc.documents.selectors import applicant_documents
-    from cchc.dossiers.models import Applicant, ApplicantKind
+    from cchc.documents.selectors import applicant_documents_for_identity
+    from cchc.dossiers.models import ApplicantKind
 
     data = data or {}
     personal_id = str(data.get("applicant_personal_id") or "").strip()
@@ -158,10 +158,11 @@ def _store_documents(data: Any) -> list:
     if not (personal_id or tax_code):
         return []
     kind = data.get("applicant_kind") or ApplicantKind.PERSON
-    # The selector matches the holder by identity; this unsaved probe only carries it
-    # (pk 0 never names a row, so the "same Applicant row" branch matches nothing).
-    probe = Applicant(pk=0, kind=kind, personal_id=personal_id, tax_code=tax_code)
-    return list(applicant_documents(applicant=probe, reusable_only=True)[:50])
+    return list(
+        applicant_documents_for_identity(
+            kind=kind, personal_id=personal_id, tax_code=tax_code, reusable_only=True
+        )[:50]
+    )
 
 
 @login_required
@@ -213,9 +214,8 @@ def intake_application_form(request: HttpRequest) -> HttpResponse:
     """ "In tờ khai": the chosen procedure's application form, printed at intake, pre-filled
     from what the officer typed and from the applicant's last filled form of the same
     procedure; blank fields are completed by hand."""
-    from cchc.accounts.models import User
     from cchc.portal import formdefs
-    from cchc.portal.selectors import application_form_for, previous_form_data
+    from cchc.portal.selectors import application_form_for, previous_form_data_for_identity
 
     data = request.GET
     choices = _intake_choices(request, data)
@@ -239,10 +239,9 @@ def intake_application_form(request: HttpRequest) -> HttpResponse:
     }
     previous: dict[str, Any] = {}
     if identity["personal_id"] or identity["tax_code"]:
-        # The selector matches earlier forms by account or identity; this unsaved probe
-        # (pk 0 names no account) carries only the identity typed at the counter.
-        probe = User(pk=0, personal_id=identity["personal_id"], tax_code=identity["tax_code"])
-        previous = previous_form_data(user=probe, form=form_def)
+        previous = previous_form_data_for_identity(
+            personal_id=identity["personal_id"], tax_code=identity["tax_code"], form=form_def
+        )
     values = formdefs.prefill(form_def.fields, identity=identity, previous=previous)
     rows = [
         {"field": f, "value": values.get(f["name"], ""), "choices": f.get("choices") or []}
@@ -373,15 +372,10 @@ def _fee_open(page: selectors.DossierPage) -> bool:
 
 
 def _proxies(page: selectors.DossierPage) -> list:
-    """Proxies the applicant authorised through the portal (not revoked), newest first.
-    (A read of the portal's table: cchc.portal has no selector for it yet — requested.)"""
-    from cchc.portal.models import ProxyAuthorisation
+    """Proxies the applicant authorised through the portal (not revoked), newest first."""
+    from cchc.portal.selectors import proxy_authorisations
 
-    return list(
-        ProxyAuthorisation.objects.filter(
-            dossier_code=page.dossier.code, revoked_at__isnull=True
-        ).order_by("-created_at", "-pk")
-    )
+    return proxy_authorisations(dossier_code=page.dossier.code)
 
 
 def _v(form) -> int:

@@ -28,7 +28,7 @@ from cchc.dossiers.models import (
     Outcome,
 )
 from cchc.dossiers.selectors import dossier_get_by_lookup, dossiers_of_citizen
-from cchc.portal.models import ApplicationForm, FilledForm, Petition
+from cchc.portal.models import ApplicationForm, FilledForm, Petition, ProxyAuthorisation
 from cchc.procedures.models import ProcedureVersion
 from cchc.units.models import TERRITORIAL_KINDS, Unit, UnitKind
 from cchc.units.text import normalize_vn
@@ -96,13 +96,38 @@ def previous_form_data(*, user: User, form: ApplicationForm) -> dict[str, Any]:
     """The applicant's last filled form of this procedure (for pre-filling)."""
     from django.db.models import Q
 
-    q = Q(user=user)
-    if user.personal_id:
-        q |= Q(personal_id=user.personal_id)
-    if user.tax_code:
-        q |= Q(tax_code=user.tax_code)
+    return _last_filled(
+        Q(user=user), form=form, personal_id=user.personal_id, tax_code=user.tax_code
+    )
+
+
+def previous_form_data_for_identity(
+    *, personal_id: str = "", tax_code: str = "", form: ApplicationForm
+) -> dict[str, Any]:
+    """The same, for an applicant identified at the counter by personal ID or tax code."""
+    from django.db.models import Q
+
+    return _last_filled(Q(pk__in=[]), form=form, personal_id=personal_id, tax_code=tax_code)
+
+
+def _last_filled(q, *, form: ApplicationForm, personal_id: str, tax_code: str) -> dict[str, Any]:
+    from django.db.models import Q
+
+    if personal_id:
+        q |= Q(personal_id=personal_id)
+    if tax_code:
+        q |= Q(tax_code=tax_code)
     last = FilledForm.objects.filter(q, form=form).order_by("-created_at", "-pk").first()
     return dict(last.data) if last else {}
+
+
+def proxy_authorisations(*, dossier_code: str) -> list[ProxyAuthorisation]:
+    """People the applicant authorised to collect the result (not revoked), newest first."""
+    return list(
+        ProxyAuthorisation.objects.filter(
+            dossier_code=dossier_code, revoked_at__isnull=True
+        ).order_by("-created_at", "-pk")
+    )
 
 
 def identity_of(*, user: User) -> dict[str, str]:
