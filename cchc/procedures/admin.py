@@ -49,23 +49,58 @@ class ProcedureAdmin(admin.ModelAdmin):
         procedure_search_text_refresh(procedure=obj)
 
 
-class ComponentInline(admin.TabularInline):
+def version_in_use(version: ProcedureVersion | None) -> bool:
+    """A version that dossiers were received under is history: it is never edited in place
+    (a change is a new version, `procedure_version_create` / the catalog import)."""
+    from cchc.dossiers.models import Dossier
+
+    return version is not None and Dossier.objects.filter(procedure_version=version).exists()
+
+
+class FrozenWhenUsed:
+    """Read-only admin for a version in use and for the rows that belong to it."""
+
+    def _version(self, obj):
+        return obj if isinstance(obj, ProcedureVersion) else getattr(obj, "version", None)
+
+    def has_change_permission(self, request, obj=None):
+        return not version_in_use(self._version(obj)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not version_in_use(self._version(obj)) and super().has_delete_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, obj=None):
+        parent = self._version(obj)
+        if parent is not None and version_in_use(parent):
+            return False
+        return super().has_add_permission(request, *([obj] if self.is_inline else []))
+
+    @property
+    def is_inline(self) -> bool:
+        return isinstance(self, admin.options.InlineModelAdmin)
+
+
+class ComponentInline(FrozenWhenUsed, admin.TabularInline):
     model = ComponentRequirement
     extra = 0
 
 
-class FeeInline(admin.TabularInline):
+class FeeInline(FrozenWhenUsed, admin.TabularInline):
     model = FeeItem
     extra = 0
 
 
-class StepInline(admin.TabularInline):
+class StepInline(FrozenWhenUsed, admin.TabularInline):
     model = ProcessStep
     extra = 0
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(admin.ModelAdmin):
+class ProcedureVersionAdmin(FrozenWhenUsed, admin.ModelAdmin):
     list_display = (
         "procedure",
         "number",
@@ -84,6 +119,6 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     inlines = [ComponentInline, FeeInline, StepInline]
 
 
-admin.site.register(FeeItem)
-admin.site.register(ComponentRequirement)
-admin.site.register(ProcessStep)
+@admin.register(FeeItem, ComponentRequirement, ProcessStep)
+class VersionRowAdmin(FrozenWhenUsed, admin.ModelAdmin):
+    pass
