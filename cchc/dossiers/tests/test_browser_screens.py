@@ -102,7 +102,7 @@ def test_dossier_from_counter_to_result(page, transactional_db):
     expect(page.locator("h1 .status")).to_have_text("Đã có kết quả, chờ trả")
     # Not returned while the fee is unpaid: the domain's refusal shows on the form.
     box = open_action(page, "return_result")
-    box.locator("select").select_option("counter")
+    box.locator("select[name='return_result-method']").select_option("counter")
     box.locator("button[type=submit]").click()
     expect(page.locator("#action-return_result .field-error")).to_contain_text(
         "Người nộp chưa nộp phí, lệ phí (50.000 đồng) nên chưa trả kết quả."
@@ -117,7 +117,7 @@ def test_dossier_from_counter_to_result(page, transactional_db):
     expect(page.locator("#payments")).to_contain_text("BL-2026-0001")
     expect(page.locator("#fee-outstanding")).to_have_text("0 đồng")
     box = open_action(page, "return_result")
-    box.locator("select").select_option("counter")
+    box.locator("select[name='return_result-method']").select_option("counter")
     box.locator("button[type=submit]").click()
     expect(page.locator("h1 .status")).to_have_text("Đã trả kết quả")
     expect(page.locator(".timeline")).to_contain_text("Trả kết quả")
