@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import unicodedata
 
+from cchc.core.text import strip_diacritics
 from cchc.dossiers.models import Outcome
 
 # Lookup secrets are read off a printed receipt and typed on the public status page:
@@ -43,7 +43,6 @@ def step_outcome(finished_at: dt.datetime, due_at: dt.datetime, *, tz: dt.tzinfo
 
 def subject_key(kind: str, key: str) -> str:
     """One spelling per subject: case, spaces and diacritics do not matter."""
-    text = str(key or "").replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = strip_diacritics(str(key or ""))
     text = re.sub(r"[^0-9A-Za-z]+", " ", text).strip().upper()
     return f"{kind}:{re.sub(r' +', ' ', text)}"

@@ -8,7 +8,8 @@ Names of units appear in many spellings: with or without diacritics ("Phú Phong
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from cchc.core.text import strip_diacritics
 
 _SPACES = re.compile(r"\s+")
 
@@ -23,11 +24,7 @@ def normalize_vn(text: str) -> str:
     """
     if not text:
         return ""
-    # đ/Đ is a letter of its own, not d + combining mark, so NFD leaves it: map it first.
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return _SPACES.sub(" ", strip_diacritics(text)).strip().lower()
 
 
 # How documents name a unit's People's Committee ("UBND xã Phú Phong", "Ủy ban nhân dân

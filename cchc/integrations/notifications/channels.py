@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -21,6 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from cchc.core.text import strip_diacritics
 from cchc.integrations import conf
 
 
@@ -71,8 +71,7 @@ class EmailChannel(Channel):
 def ascii_fold(text: str) -> str:
     """Vietnamese without diacritics ("tiếng Việt không dấu"): SMS brandname messages are
     sent unaccented so one segment holds 160 characters, not 70."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return strip_diacritics(text).encode("ascii", "ignore").decode()
 
 
 class SmsChannel(Channel):
