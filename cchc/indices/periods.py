@@ -16,10 +16,14 @@ from django.core.exceptions import ValidationError
 
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
+_HALF = re.compile(r"^(\d{4})-[Hh]([12])$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$")
 
-FORMAT_HELP = "năm (2024), quý (2024-Q1), tháng (2024-03) hoặc khoảng ngày (2024-01-01..2024-03-31)"
+FORMAT_HELP = (
+    "năm (2024), quý (2024-Q1), nửa năm (2024-H1), tháng (2024-03) "
+    "hoặc khoảng ngày (2024-01-01..2024-03-31)"
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,17 @@ def parse_period(value: str) -> Period:
             dt.date(year, first_month, 1),
             dt.date(year, last_month, last),
             f"{year}-Q{quarter}",
+        )
+    if m := _HALF.match(text):
+        # Half-years: the "báo cáo 6 tháng" of periodic reporting.
+        year, half = int(m.group(1)), int(m.group(2))
+        if year < 1:
+            raise _invalid(value, "năm không hợp lệ")
+        first_month = 1 if half == 1 else 7
+        last_month = first_month + 5
+        last = calendar.monthrange(year, last_month)[1]
+        return Period(
+            dt.date(year, first_month, 1), dt.date(year, last_month, last), f"{year}-H{half}"
         )
     if m := _MONTH.match(text):
         year, month = int(m.group(1)), int(m.group(2))

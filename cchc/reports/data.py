@@ -6,20 +6,18 @@ summary from `cchc.dossiers.selectors`, directive tasks from `cchc.directives.se
 A report therefore shows, by construction, the same figure as the dashboard for the same
 unit and period (tested in `tests/test_data.py`).
 
-Periods: everything `cchc.indices.periods.parse_period` reads, plus half-years
-(`2024-H1`, `2024-H2`) which periodic reports need (báo cáo 6 tháng).
+Periods: everything `cchc.indices.periods.parse_period` reads, including the half-years
+(`2024-H1`, `2024-H2`) of the "báo cáo 6 tháng".
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cchc.indices.formulas import (
@@ -35,8 +33,6 @@ from cchc.indices.periods import Period, parse_period
 from cchc.indices.selectors import RankedUnit, _month_periods, _rank_children
 from cchc.units.models import Unit
 
-_HALF = re.compile(r"^(\d{4})-[Hh]([12])$")
-
 KIND_LABELS = {
     "month": "tháng",
     "quarter": "quý",
@@ -44,25 +40,6 @@ KIND_LABELS = {
     "year": "năm",
     "range": "kỳ",
 }
-
-
-def report_period(value: str) -> Period:
-    """`parse_period` plus half-years `2024-H1` / `2024-H2`."""
-    text = (value or "").strip()
-    if m := _HALF.match(text):
-        year, half = int(m.group(1)), int(m.group(2))
-        first_month = 1 if half == 1 else 7
-        last_month = first_month + 5
-        last = calendar.monthrange(year, last_month)[1]
-        return Period(
-            dt.date(year, first_month, 1), dt.date(year, last_month, last), f"{year}-H{half}"
-        )
-    try:
-        return parse_period(text)
-    except ValidationError as exc:
-        raise ValidationError(
-            f"{exc.messages[0]} Báo cáo cũng nhận nửa năm (2024-H1, 2024-H2).", code="period"
-        ) from None
 
 
 def period_kind(period: Period) -> str:
@@ -99,16 +76,16 @@ def previous_period(period: Period) -> Period:
     kind = period_kind(period)
     first = period.first_day
     if kind == "year":
-        return report_period(str(first.year - 1))
+        return parse_period(str(first.year - 1))
     if kind == "quarter":
         q = int(period.label[-1])
-        return report_period(f"{first.year - 1}-Q4" if q == 1 else f"{first.year}-Q{q - 1}")
+        return parse_period(f"{first.year - 1}-Q4" if q == 1 else f"{first.year}-Q{q - 1}")
     if kind == "half":
         h = int(period.label[-1])
-        return report_period(f"{first.year - 1}-H2" if h == 1 else f"{first.year}-H1")
+        return parse_period(f"{first.year - 1}-H2" if h == 1 else f"{first.year}-H1")
     if kind == "month":
         prev = first - dt.timedelta(days=1)
-        return report_period(f"{prev.year}-{prev.month:02d}")
+        return parse_period(f"{prev.year}-{prev.month:02d}")
     length = period.last_day - first
     last = first - dt.timedelta(days=1)
     start = last - length

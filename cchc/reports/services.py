@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, require
-from cchc.reports.data import report_data, report_period
+from cchc.indices.periods import parse_period
+from cchc.reports.data import report_data
 from cchc.reports.models import (
     JobStatus,
     ReportDelivery,
@@ -40,7 +41,7 @@ def report_job_create(*, actor: User, unit: Unit, period: str, format: str) -> R
     """Queue a report of `unit` for `period`; the background task generates it."""
     require(actor, Action.REPORT_VIEW, unit)
     _check_format(format)
-    p = report_period(period)  # ValidationError on a bad period
+    p = parse_period(period)  # ValidationError on a bad period
     job = ReportJob.objects.create(unit=unit, period=p.label, format=format, requested_by=actor)
     from cchc.reports.tasks import generate_report_task
 
@@ -59,7 +60,7 @@ def report_job_run(*, job_id: int) -> ReportJob:
         return job
     _progress(job, 10, "Đang tổng hợp số liệu", status=JobStatus.RUNNING)
     try:
-        data = report_data(unit=job.unit, period=report_period(job.period))
+        data = report_data(unit=job.unit, period=parse_period(job.period))
         _progress(job, 60, "Đang lập văn bản")
         content = render(data, job.format)
         with transaction.atomic():

@@ -12,6 +12,8 @@ from cchc.indices.periods import parse_period
         ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
         ("2024-Q1", dt.date(2024, 1, 1), dt.date(2024, 3, 31)),
         ("2024-q4", dt.date(2024, 10, 1), dt.date(2024, 12, 31)),
+        ("2024-H1", dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
+        ("2024-h2", dt.date(2024, 7, 1), dt.date(2024, 12, 31)),
         ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),  # leap year
         ("2023-02", dt.date(2023, 2, 1), dt.date(2023, 2, 28)),
         ("2024-01-15..2024-03-31", dt.date(2024, 1, 15), dt.date(2024, 3, 31)),

@@ -9,27 +9,28 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from cchc.indices.periods import parse_period
 from cchc.indices.selectors import index_dashboard
-from cchc.reports.data import previous_period, report_data, report_period
+from cchc.reports.data import previous_period, report_data
 from cchc.reports.render import to_docx, to_pdf, to_xlsx
 
 pytestmark = pytest.mark.django_db
 
 
 def test_half_year_and_previous_periods():
-    h1 = report_period("2024-H1")
+    h1 = parse_period("2024-H1")
     assert (str(h1.first_day), str(h1.last_day)) == ("2024-01-01", "2024-06-30")
     assert previous_period(h1).label == "2023-H2"
-    assert previous_period(report_period("2024-Q1")).label == "2023-Q4"
-    assert previous_period(report_period("2024-01")).label == "2023-12"
+    assert previous_period(parse_period("2024-Q1")).label == "2023-Q4"
+    assert previous_period(parse_period("2024-01")).label == "2023-12"
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        report_period("2024-H3")
+        parse_period("2024-H3")
 
 
 def test_report_figures_equal_dashboard(world):
-    period = report_period("2026-11")
+    period = parse_period("2026-11")
     data = report_data(unit=world.commune, period=period)
     from cchc.accounts.models import Role
     from cchc.dossiers.tests.factories import grant, make_user
@@ -62,7 +63,7 @@ def test_report_figures_equal_dashboard(world):
 
 
 def test_docx_has_official_header_and_figures(world):
-    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
     doc = Document(io.BytesIO(to_docx(data, recipients=["Văn phòng UBND tỉnh"])))
     head = doc.tables[0]
     text = "\n".join(c.text for row in head.rows for c in row.cells)
@@ -85,7 +86,7 @@ def test_docx_has_official_header_and_figures(world):
 
 
 def test_xlsx_annex_rows(world):
-    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     assert "Theo đơn vị" in wb.sheetnames and "Chỉ số 766" in wb.sheetnames
     rows = list(wb["Tổng hợp"].iter_rows(min_row=5, values_only=True))
@@ -96,7 +97,7 @@ def test_xlsx_annex_rows(world):
 
 
 def test_pdf_text(world, tmp_path):
-    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
     path = tmp_path / "r.pdf"
     path.write_bytes(to_pdf(data))
     text = subprocess.run(
@@ -134,7 +135,7 @@ def test_proposals_and_weaknesses_come_from_their_selectors(world):
     reforms.proposal_item_add(
         actor=world.leader, proposal=p, kind="drop_component", target="Bản sao", hours_saved=1
     )
-    period = report_period("2026-11")
+    period = parse_period("2026-11")
     data = report_data(unit=world.commune, period=period)
     [row] = data.proposals
     assert row.title == "Bỏ bản sao giấy khai sinh"
@@ -154,7 +155,7 @@ def test_proposals_and_weaknesses_come_from_their_selectors(world):
 def test_report_data_query_count_does_not_grow_with_dossiers(world, django_assert_max_num_queries):
     from cchc.dossiers.tests.factories import receive
 
-    period = report_period("2026-11")
+    period = parse_period("2026-11")
     with django_assert_max_num_queries(15) as ctx:
         report_data(unit=world.commune, period=period)
     before = len(ctx.captured_queries)
@@ -177,7 +178,7 @@ def test_directive_tasks_equal_the_tracker_summary(world):
     task_create(
         actor=chairman, unit=world.commune, text="Nâng tỷ lệ số hóa", deadline=dt.date(2026, 12, 1)
     )
-    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
     summary = tasks_on_time_summary(unit=world.commune, year=2026)
     assert data.directives["due"] == summary["due"] == 1
     assert data.directives["done_on_time"] == summary["done_on_time"] == 0
@@ -189,7 +190,7 @@ def test_satisfaction_and_complaints(world):
 
     done = world.extra["done"]
     services.dossier_rate(actor=world.officer, dossier=done, rating="dissatisfied")
-    data = report_data(unit=world.commune, period=report_period("2026-11"))
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
     assert data.satisfaction["rated"] == 1 and data.satisfaction["dissatisfied"] == 1
     c = data.index.criterion("DOSSIER_RECEIVING_SATISFACTION")
     rate = next(r for r in data.rates if r.code == "DOSSIER_RECEIVING_SATISFACTION")

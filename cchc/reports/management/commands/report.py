@@ -7,7 +7,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.reports.data import report_data, report_period
+from cchc.indices.periods import parse_period
+from cchc.reports.data import report_data
 from cchc.reports.render import FORMATS, render
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
         try:
             unit = unit_get_by_code(code=opts["unit"])
-            period = report_period(opts["period"])
+            period = parse_period(opts["period"])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         content = render(report_data(unit=unit, period=period), opts["format"])
