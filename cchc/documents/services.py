@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission
+from cchc.core.uploads import sniff
 from cchc.documents import selectors, signing
 from cchc.documents.forms import html_to_pdf, public_url
 from cchc.documents.models import ApplicantDocument, ApplicantDocumentKind, ResultDocument
@@ -27,7 +28,6 @@ from cchc.dossiers.models import Applicant, Dossier, DossierStatus
 
 # Largest document accepted into the data store or for verification (bytes).
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
-_MAGIC = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 
 def _invalid(message: str, code: str, field: str) -> ValidationError:
@@ -36,10 +36,8 @@ def _invalid(message: str, code: str, field: str) -> ValidationError:
 
 def sniff_type(data: bytes) -> str | None:
     """The file type by its first bytes (never by its name): pdf, png, jpg or None."""
-    for magic, ext in _MAGIC.items():
-        if data.startswith(magic):
-            return ext
-    return None
+    kind = sniff(data[:16])
+    return kind[1] if kind else None
 
 
 def _may_act_on(actor: User | None, dossier: Dossier, actions: tuple[Action, ...]) -> bool:

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cchc.core.uploads import CheckedFileField
 from cchc.dossiers.models import (
     ApplicantKind,
     Channel,
@@ -151,7 +152,7 @@ class IntakeForm(forms.Form):
             self.fields[p + "source"] = forms.ChoiceField(
                 label=_("Hình thức"), choices=ComponentSource.choices, initial=ComponentSource.PAPER
             )
-            self.fields[p + "file"] = forms.FileField(
+            self.fields[p + "file"] = CheckedFileField(
                 label=_("Tệp (bản quét, bản điện tử)"), required=False
             )
             self.fields[p + "reuse"] = forms.CharField(
@@ -324,7 +325,7 @@ class SupplementProvidedForm(VersionedForm):
     source = forms.ChoiceField(
         label=_("Hình thức"), choices=ComponentSource.choices, initial=ComponentSource.PAPER
     )
-    file = forms.FileField(label=_("Tệp (nếu có)"), required=False)
+    file = CheckedFileField(label=_("Tệp (nếu có)"), required=False)
     reuse_reference = forms.CharField(
         label=_("Mã dữ liệu tái sử dụng"), max_length=255, required=False
     )
@@ -381,7 +382,7 @@ class ApologiseForm(VersionedForm):
 
 class IssueResultForm(VersionedForm):
     paper = forms.BooleanField(label=_("Kết quả bản giấy"), required=False, initial=True)
-    electronic_file = forms.FileField(label=_("Tệp kết quả điện tử"), required=False)
+    electronic_file = CheckedFileField(label=_("Tệp kết quả điện tử"), required=False)
     result_number = forms.CharField(label=_("Số, ký hiệu kết quả"), max_length=100, required=False)
 
 

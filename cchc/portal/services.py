@@ -20,6 +20,7 @@ from django.utils import timezone
 from cchc.accounts.identity import validate_personal_id
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import Action, require, user_roles
+from cchc.core.uploads import CheckedUpload
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import ComponentSource, Dossier
 from cchc.portal import formdefs
@@ -32,7 +33,6 @@ from cchc.portal.models import (
     ProxyAuthorisation,
 )
 from cchc.portal.selectors import applicant_store_item, my_dossier_get
-from cchc.portal.uploads import CheckedUpload
 from cchc.procedures.models import ComponentRequirement, ProcedureVersion
 from cchc.units.models import Unit
 

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.core.uploads import check_upload
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DossierStatus, Rating
 from cchc.dossiers.selectors import dossier_get_by_lookup
 from cchc.portal import formdefs, ratelimit, selectors, services
 from cchc.portal.models import PetitionKind
-from cchc.portal.uploads import check_upload
 from cchc.procedures.models import OnlineLevel, Procedure, ProcedureLevel
 from cchc.procedures.selectors import procedure_catalog, procedure_get, sector_list
 from cchc.units.models import Unit

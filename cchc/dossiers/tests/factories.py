@@ -38,6 +38,11 @@ PERSONAL_ID_2 = "052185000002"
 TAX_CODE = "0100109106"
 
 
+def pdf_bytes(text: str = "") -> bytes:
+    """A minimal well-formed PDF (the intake checks files by content, not by name)."""
+    return b"%PDF-1.4\n% " + text.encode() + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def make_unit(name: str, kind: str, parent: Unit | None = None, **kw: Any) -> Unit:
     """A unit with its materialised path, as units.services maintains it."""
     n = next(_seq)
@@ -203,7 +208,7 @@ def components_for(world: World, *, source: str = ComponentSource.PAPER) -> list
             ComponentSource.ELECTRONIC,
             ComponentSource.CERTIFIED_COPY,
         ):
-            item["file"] = ContentFile(f"scan of {req.name}".encode(), name=f"tp{req.order}.pdf")
+            item["file"] = ContentFile(pdf_bytes(f"scan of {req.name}"), name=f"tp{req.order}.pdf")
         if source == ComponentSource.REUSED:
             item["reuse_reference"] = f"KHO-{req.order}"
         items.append(item)

@@ -23,7 +23,7 @@ from cchc.dossiers.models import (
 )
 from cchc.dossiers.selectors import dossier_counts_late, dossier_timeline, step_overruns
 from cchc.dossiers.tests.conftest import VN
-from cchc.dossiers.tests.factories import components_for, drive_to, make_world, receive
+from cchc.dossiers.tests.factories import components_for, drive_to, make_world, pdf_bytes, receive
 
 
 def _events(d) -> int:
@@ -65,7 +65,7 @@ def test_happy_path_steps_and_control_slip(world, clock):
         actor=world.officer,
         dossier=d,
         paper=True,
-        electronic_file=ContentFile(b"%PDF result", name="kq.pdf"),
+        electronic_file=ContentFile(pdf_bytes("result"), name="kq.pdf"),
         result_number="123/GKS",
         expected_version=d.version,
     )
@@ -163,7 +163,7 @@ def test_supplement_pauses_and_moves_the_due_date_by_paused_working_days(world, 
         {
             "name": "Bản sao giấy chứng nhận kết hôn",
             "source": ComponentSource.DIGITIZED,
-            "file": ContentFile(b"scan", name="kh.pdf"),
+            "file": ContentFile(pdf_bytes("scan"), name="kh.pdf"),
         }
     ]
     services.dossier_supplement_provided(
@@ -209,7 +209,9 @@ def test_citizen_supplements_online_with_the_lookup_secret(world):
     d = receive(world)
     secret = d.issued_lookup_secret
     services.dossier_request_supplement(actor=world.officer, dossier=d, items=["A"], reason="B")
-    comps = [{"name": "A", "source": "electronic", "file": ContentFile(b"x", name="a.pdf")}]
+    comps = [
+        {"name": "A", "source": "electronic", "file": ContentFile(pdf_bytes("x"), name="a.pdf")}
+    ]
     with pytest.raises(PermissionDenied):
         services.dossier_supplement_provided(
             actor=None, dossier=d, components=comps, lookup_secret="SAI"

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from cchc.dossiers import services
 from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.projection import dossier_rebuild, dossier_replay, state_from_db
-from cchc.dossiers.tests.factories import components_for, drive_to, receive
+from cchc.dossiers.tests.factories import components_for, drive_to, pdf_bytes, receive
 
 
 def _r(d) -> Dossier:
@@ -56,7 +56,7 @@ def _drive_everything(world, clock) -> list[Dossier]:
         actor=world.officer,
         dossier=_r(a),
         paper=True,
-        electronic_file=ContentFile(b"kq", name="kq.pdf"),
+        electronic_file=ContentFile(pdf_bytes("kq"), name="kq.pdf"),
     )
     services.dossier_return_result(actor=world.officer, dossier=_r(a), method="post")
     services.dossier_rate(actor=world.officer, dossier=_r(a), rating="normal", comment="ổn")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -526,6 +527,19 @@ def test_intake_digitized_component_without_file_is_refused(client, world):
     )
     assert response.status_code == 400
     assert "phải kèm tệp" in text(response)
+    assert Dossier.objects.count() == 0
+
+
+def test_intake_refuses_a_file_that_is_not_what_its_name_says(client, world):
+    client.force_login(world.officer)
+    first = world.requirements()[0]
+    fake = SimpleUploadedFile("giay-chung-sinh.pdf", b"<html>not a pdf</html>")
+    data = intake_data(
+        world, **{f"comp_{first.pk}_source": "digitized", f"comp_{first.pk}_file": fake}
+    )
+    response = client.post(reverse("dossiers:intake"), data)
+    assert response.status_code == 400
+    assert "không đúng định dạng cho phép" in text(response)
     assert Dossier.objects.count() == 0
 
 

@@ -17,6 +17,7 @@ from cchc.dossiers.tests.factories import (
     drive_to,
     make_procedure,
     make_world,
+    pdf_bytes,
     receive,
 )
 from cchc.procedures.models import OnlineLevel
@@ -82,7 +83,7 @@ def dossiers(world, clock):
         actor=w.officer,
         dossier=d,
         paper=True,
-        electronic_file=ContentFile(b"%PDF-1.4 ket qua", name="kq.pdf"),
+        electronic_file=ContentFile(pdf_bytes("ket qua"), name="kq.pdf"),
     )
     clock.advance(hours=1)
     services.dossier_return_result(actor=w.officer, dossier=_reload(d), method="counter")

@@ -21,6 +21,7 @@ from cchc.dossiers.tests.factories import (
     grant,
     make_procedure,
     make_user,
+    pdf_bytes,
     receive,
 )
 from cchc.portal.models import FilledForm, Petition, PetitionStatus, ProxyAuthorisation
@@ -648,7 +649,7 @@ def test_data_store_lists_and_downloads_only_my_documents(client, world):
     url = reverse("portal:my_store_download")
     r = client.get(url, {"ref": f"component:{my_scan.pk}"})
     assert r.status_code == 200
-    assert b"".join(r.streaming_content) == "scan of Giấy chứng sinh".encode()
+    assert b"".join(r.streaming_content) == pdf_bytes("scan of Giấy chứng sinh")
     assert client.get(url, {"ref": f"component:{their_scan.pk}"}).status_code == 404
     assert client.get(url, {"ref": f"result:{theirs.code}"}).status_code == 404
     assert client.get(url, {"ref": "../../etc/passwd"}).status_code == 404

@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -134,3 +135,17 @@ def _too_big(original: str, limit: int) -> str:
 
 def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+class CheckedFileField(forms.FileField):
+    """A form file field that applies `check_upload`: its cleaned value is the checked
+    content under a generated name (type by content, size limit, name never a path)."""
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if not value:
+            return value
+        try:
+            return check_upload(value, field="file").content
+        except ValidationError as exc:
+            raise ValidationError(exc.error_dict["file"]) from None

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from cchc.core.uploads import check_upload, sanitise_name
 from cchc.portal.tests.conftest import JPEG, PDF, PNG
-from cchc.portal.uploads import check_upload, sanitise_name
 
 
 @pytest.mark.parametrize(
