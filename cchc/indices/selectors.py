@@ -15,6 +15,7 @@ from cchc.indices.definition import CRITERIA_BY_CODE, band_for
 from cchc.indices.formulas import CriterionResult, DossierFacts, IndexResult, score
 from cchc.indices.interchange import facts_from_database, read_csv
 from cchc.indices.periods import Period, parse_period
+from cchc.indices.sources import database_figures
 from cchc.indices.whatif import Action as PlannedAction
 from cchc.indices.whatif import Change, Projection, project, rank_actions
 from cchc.units.models import Unit
@@ -30,9 +31,13 @@ def unit_get_by_code(*, code: str) -> Unit:
 def index_for_database(
     *, period: Period, unit: Unit | None = None, procedure_code: str | None = None
 ) -> IndexResult:
-    """The index of the dossiers received in `period` by `unit`'s subtree (by the tree)."""
+    """The index of the dossiers received in `period` by `unit`'s subtree (by the tree),
+    with the criteria the database computes from its other data (`cchc.indices.sources`)."""
     return score(
-        facts_from_database(period=period, unit=unit), period, procedure_code=procedure_code
+        facts_from_database(period=period, unit=unit),
+        period,
+        procedure_code=procedure_code,
+        official=database_figures(period=period, unit=unit) if procedure_code is None else None,
     )
 
 
