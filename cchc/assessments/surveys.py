@@ -10,12 +10,27 @@ sub-indices) do not publish the aggregation:
   4. the composite is the weighted mean of the sub-indices × 10 (0..100).
   Weights are data in the survey definition.
 
-SIPAS (Chỉ số hài lòng về sự phục vụ hành chính) — QĐ 2640/QĐ-BNV (10/10/2017) five factors:
-tiếp cận dịch vụ; thủ tục hành chính; công chức giải quyết công việc; kết quả; tiếp nhận,
-xử lý góp ý, phản ánh, kiến nghị. Formula used here (not verified against the decision's
-text, which could not be retrieved; configurable by weights):
-  factor index = answers "hài lòng" or "rất hài lòng" (4–5 on the 1–5 scale) / answers × 100;
-  SIPAS = weighted mean of the factor indices (equal weights by default).
+SIPAS (Chỉ số hài lòng về sự phục vụ hành chính). Sources and what each one settles:
+  - QĐ 2640/QĐ-BNV (10/10/2017), Đề án đo lường sự hài lòng 2017–2020 (text on
+    hieuluat.vn/hanh-chinh/quyet-dinh-2640-qd-bnv-bo-noi-vu-1cc0f.html and
+    blogkhampha.edu.vn): five factors — (1) tiếp cận dịch vụ; (2) thủ tục hành chính;
+    (3) công chức trực tiếp giải quyết công việc; (4) kết quả dịch vụ; (5) tiếp nhận,
+    giải quyết góp ý, phản ánh, kiến nghị — each measured by the people's "nhận định",
+    "mức độ hài lòng" and "sự mong đợi".
+  - QĐ 1001/QĐ-BNV (11/12/2023), Phương pháp đo lường sự hài lòng 2023–2026 (the current
+    method; thuvienphapluat.vn, lawnet.vn): confirms the index is published yearly as a
+    percentage; the national reports (e.g. SIPAS 2024, laodong.vn 6/4/2025) give, per
+    factor, the satisfaction with each of its contents (e.g. access: 3 contents) and
+    with the factor overall, all as % of respondents.
+  NOT FOUND: the decisions' own formula text (the part of QĐ 2640 / QĐ 1001 defining how
+  a factor index and the overall SIPAS are aggregated) could not be retrieved from any
+  corpus searched (pages, docs, code), so the aggregation below is our reading [I] of
+  the published figures, configurable by weights:
+  - an answer counts as satisfied when it is "hài lòng" or "rất hài lòng" (4–5 on the
+    1–5 scale: 1 rất không hài lòng … 3 bình thường … 5 rất hài lòng; ``satisfied_from``);
+  - question index = satisfied answers / answers given × 100 (blank = not asked);
+  - factor index = weighted mean of its questions' indices (equal weights by default);
+  - SIPAS = weighted mean of the five factor indices (equal weights by default).
 """
 
 from __future__ import annotations

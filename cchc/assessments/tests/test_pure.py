@@ -199,6 +199,40 @@ def test_sipas_is_the_share_satisfied_averaged_over_factors():
     assert result.weakest_items(1)[0].code == "q1"
 
 
+def test_sipas_hand_computed_with_blanks_neutral_answers_and_weights():
+    """Three respondents, figures worked by hand (see the method in surveys.py)."""
+    s = _survey("sipas")
+    rs = [
+        surveys.Response(2, "U", {"q1": 5, "q2": 4, "q3": 3, "q5": 1}),
+        surveys.Response(3, "U", {"q1": 4, "q3": 4, "q5": 5}),
+        surveys.Response(4, "U", {"q1": 3, "q2": 2, "q3": 4, "q5": 4}),
+    ]
+    result = surveys.aggregate(s, rs)
+    items = {i.code: i for i in result.items}
+    # q1: 5, 4 satisfied; 3 ("bình thường") not → 2/3. q2: 4 yes, 2 no, one blank → 1/2.
+    assert (items["q1"].answers, items["q2"].answers) == (3, 2)
+    q1, q2 = D(200) / 3, D(50)
+    assert items["q1"].value == q1 and items["q2"].value == q2
+    # q3: 3 no, 4 yes, 4 yes → 2/3; q4 never asked → left out of its factor.
+    assert items["q4"].value is None and items["q4"].answers == 0
+    assert result.sub_indices["TIEP_CAN"] == (q1 + q2) / 2  # 58.33…
+    assert result.sub_indices["TTHC"] == D(200) / 3  # q3 alone
+    assert result.sub_indices["CONG_CHUC"] == D(200) / 3  # q5: 1 no, 5 yes, 4 yes
+    # Factors with no answer at all (KET_QUA, GOP_Y) are left out of the composite.
+    assert result.sub_indices["KET_QUA"] is None and result.sub_indices["GOP_Y"] is None
+    expected = ((q1 + q2) / 2 + D(200) / 3 + D(200) / 3) / 3
+    assert result.composite == expected
+    assert round(result.composite, 2) == D("63.89")
+    assert result.respondents == 3
+    # Weights are data: access counted twice → (2 × 58.33 + 66.67 + 66.67) / 4 = 62.50.
+    weighted = dict(json.loads((DATA_DIR / "sipas.json").read_text("utf-8")))
+    weighted["sub_indices"] = [
+        {**f, "weight": 2 if f["code"] == "TIEP_CAN" else 1} for f in weighted["sub_indices"]
+    ]
+    again = surveys.aggregate(surveys.parse_survey(weighted), rs)
+    assert round(again.composite, 2) == D("62.50")
+
+
 def test_ddci_normalises_to_ten_and_reverses_bad_questions():
     s = _survey("ddci")
     q4 = s.question("d4")
