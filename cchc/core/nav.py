@@ -10,7 +10,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cchc.accounts.models import Role
-from cchc.core.navigation import HomeCard, NavLink, home_widget, register_link
+from cchc.core.navigation import (
+    HomeCard,
+    NavGroup,
+    NavLink,
+    home_widget,
+    register_group,
+    register_link,
+)
 
 STAFF_ROLES = frozenset(Role.values) - {Role.CITIZEN}
 
@@ -32,6 +39,62 @@ register_link(
         order=90,
         roles={Role.SYSTEM_ADMIN},
         staff=True,
+    )
+)
+
+# The menu's areas (one place; apps only register links). A link key that no app
+# registers is simply absent, so areas can name links of apps that land later.
+register_group(
+    NavGroup(
+        key="area_one_stop",
+        label=_("Một cửa"),
+        order=20,
+        members=(
+            "dossiers",
+            "dossier_intake",
+            "dossier_leader",
+            "floor",
+            "notifications",
+            "portal_sync",
+        ),
+    )
+)
+register_group(
+    NavGroup(
+        key="area_steering",
+        label=_("Chỉ đạo, điều hành"),
+        order=40,
+        members=(
+            "directives",
+            "directive_documents",
+            "directive_overview",
+            "directive_records",
+            "reports",
+        ),
+    )
+)
+register_group(
+    NavGroup(
+        key="area_measure",
+        label=_("Đánh giá"),
+        order=45,
+        members=("index_766", "index_public", "assessments"),
+    )
+)
+register_group(
+    NavGroup(
+        key="area_reform",
+        label=_("Cải cách TTHC"),
+        order=60,
+        members=("reforms", "reform_proposals", "reform_community"),
+    )
+)
+register_group(
+    NavGroup(
+        key="area_system",
+        label=_("Hệ thống"),
+        order=80,
+        members=("units", "privacy_log", "admin"),
     )
 )
 

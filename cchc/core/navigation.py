@@ -19,6 +19,11 @@ Apps add to it from a module named `nav.py` (imported by `CoreConfig.ready()` th
 A link or card is shown only to users who may use it (`roles`, `action`, `staff`), and a
 link whose URL does not resolve yet is hidden (cards show it as "Sắp có" instead), so
 the menu never points at a page that does not exist.
+
+The menu's structure (which links sit under which heading) is declared in one place,
+`cchc/core/nav.py`, with `register_group`: apps register links, core decides the areas.
+A group shows as a drop-down only when the user sees two or more of its links; with one
+it shows that link directly, with none it is hidden. Links in no group stay at the top.
 """
 
 from __future__ import annotations
@@ -120,6 +125,31 @@ class HomeCard:
 
 
 @dataclass(frozen=True)
+class NavGroup:
+    """A heading of the menu holding the links whose keys are in `members` (in order)."""
+
+    key: str
+    label: str | Promise
+    order: int
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One item of the top menu: a link, or a group of links (`links` non-empty)."""
+
+    key: str
+    label: str | Promise
+    href: str = ""
+    active: bool = False
+    links: tuple[ShownLink, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.links)
+
+
+@dataclass(frozen=True)
 class ShownCard:
     card: HomeCard
     href: str | None
@@ -132,6 +162,7 @@ class ShownCard:
 WidgetProvider = Callable[["RoleHome", "HomeContext"], Iterable[HomeCard]]
 
 _links: dict[str, NavLink] = {}
+_groups: dict[str, NavGroup] = {}
 _widgets: list[tuple[frozenset[str] | None, WidgetProvider]] = []
 
 
@@ -144,6 +175,16 @@ def register_link(link: NavLink) -> NavLink:
 
 def unregister_link(key: str) -> None:
     _links.pop(key, None)
+
+
+def register_group(group: NavGroup) -> NavGroup:
+    """Declare a menu heading; the same key again replaces it."""
+    _groups[group.key] = group
+    return group
+
+
+def unregister_group(key: str) -> None:
+    _groups.pop(key, None)
 
 
 def register_home_widget(provider: WidgetProvider, *, roles: Iterable[str] | None = None) -> None:
@@ -177,6 +218,30 @@ def links_for(home: HomeContext, *, current_path: str = "") -> list[ShownLink]:
         active = href == current_path if href == "/" else current_path.startswith(href)
         shown.append(ShownLink(key=link.key, label=link.label, href=href, active=active))
     return shown
+
+
+def menu_for(home: HomeContext, *, current_path: str = "") -> list[MenuEntry]:
+    """The top menu: visible links, gathered under their group's heading."""
+    shown = {link.key: link for link in links_for(home, current_path=current_path)}
+    group_of = {key: g for g in _groups.values() for key in g.members}
+    entries: list[tuple[int, str, MenuEntry]] = []
+    for key, link in shown.items():
+        if key in group_of:
+            continue
+        order = _links[key].order
+        entries.append((order, key, MenuEntry(key, link.label, link.href, link.active)))
+    for group in _groups.values():
+        members = [shown[k] for k in group.members if k in shown]
+        if not members:
+            continue
+        if len(members) == 1:
+            only = members[0]
+            entry = MenuEntry(only.key, only.label, only.href, only.active)
+        else:
+            active = any(m.active for m in members)
+            entry = MenuEntry(group.key, group.label, "", active, tuple(members))
+        entries.append((group.order, group.key, entry))
+    return [e for _, _, e in sorted(entries, key=lambda t: (t[0], t[1]))]
 
 
 def cards_for(role_home: RoleHome, home: HomeContext) -> list[ShownCard]:

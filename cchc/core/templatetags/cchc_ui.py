@@ -6,7 +6,7 @@ import unicodedata
 
 from django import template
 
-from cchc.core.navigation import home_context_for, links_for
+from cchc.core.navigation import home_context_for, menu_for
 
 register = template.Library()
 
@@ -15,8 +15,8 @@ register = template.Library()
 def main_nav(context) -> dict:
     request = context.get("request")
     if request is None or not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"links": []}
-    return {"links": links_for(home_context_for(request), current_path=request.path)}
+        return {"entries": []}
+    return {"entries": menu_for(home_context_for(request), current_path=request.path)}
 
 
 @register.filter

@@ -278,3 +278,68 @@ def test_a_widget_can_render_its_own_template(client, tree):  # noqa: F811
     assert widget, section
     assert '<p class="count">1.234</p>' in widget.group(0)
     assert "tại Xã B" in widget.group(0)
+
+
+# --- menu areas --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def area_links():
+    keys = ["t_area_a", "t_area_b", "t_area_lone"]
+    navigation.register_link(NavLink(key="t_area_a", label="Mục A", url="/", order=1))
+    navigation.register_link(
+        NavLink(key="t_area_b", label="Mục B", url="/", order=2, roles={Role.CHAIRMAN})
+    )
+    navigation.register_link(NavLink(key="t_area_lone", label="Mục lẻ", url="/", order=3))
+    navigation.register_group(
+        navigation.NavGroup(
+            key="t_area", label="Khu vực thử", order=5, members=("t_area_a", "t_area_b")
+        )
+    )
+    navigation.register_group(
+        navigation.NavGroup(
+            key="t_area_one", label="Nhóm một mục", order=6, members=("t_area_lone",)
+        )
+    )
+    yield
+    for key in keys:
+        navigation.unregister_link(key)
+    navigation.unregister_group("t_area")
+    navigation.unregister_group("t_area_one")
+
+
+def test_menu_gathers_links_under_their_area_and_collapses_single_link_areas(
+    client,
+    tree,  # noqa: F811
+    area_links,
+):
+    chairman = make_user("ct2")
+    grant(chairman, Role.CHAIRMAN, tree["commune_a"])
+    specialist = make_user("cv2")
+    grant(specialist, Role.SPECIALIST, tree["commune_a"])
+
+    def nav(user) -> str:
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        return re.search(r'<nav class="main-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+
+    chairman_nav = nav(chairman)
+    group = re.search(r"<details[^>]*><summary>Khu vực thử</summary>(.*?)</details>", chairman_nav)
+    assert group is not None
+    assert "Mục A" in group.group(1) and "Mục B" in group.group(1)
+    # A group the user sees one link of is that link, with no drop-down around it.
+    assert "Nhóm một mục" not in chairman_nav and ">Mục lẻ</a>" in chairman_nav
+    specialist_nav = nav(specialist)
+    assert "Khu vực thử" not in specialist_nav and ">Mục A</a>" in specialist_nav
+    assert "Mục B" not in specialist_nav
+
+
+def test_the_real_menu_of_a_chairman_has_few_top_level_entries(client, tree):  # noqa: F811
+    chairman = make_user("ct3")
+    grant(chairman, Role.CHAIRMAN, tree["province"])
+    client.force_login(chairman)
+    html = client.get("/").content.decode()
+    nav = re.search(r'<nav class="main-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    top_level = re.sub(r"<details.*?</details>", "<details/>", nav, flags=re.S)
+    assert top_level.count("<a ") + top_level.count("<details/>") <= 9
+    assert "Chỉ số 766" in nav  # still reachable, inside its area
