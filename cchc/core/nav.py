@@ -1,8 +1,8 @@
 """Core's own menu entries and the default next-action cards of every role.
 
-Other apps register theirs in their own `nav.py` (see `cchc.core.navigation`). Cards for
-features that have not landed yet carry no URL and show "Sắp có"; an app that ships the
-feature registers a card with the same key and a URL, which replaces the placeholder.
+Other apps register theirs in their own `nav.py` (see `cchc.core.navigation`); an app may
+register a card with the same key, which replaces the one here. A card whose URL does not
+resolve (its app is not installed) shows "Sắp có" rather than a broken link.
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ def specialist(role_home, home):
         key="tasks",
         title=_("Nhiệm vụ được giao"),
         text=_("Nhiệm vụ từ thông báo kết luận, chỉ đạo của lãnh đạo."),
+        url="directives:mine",
         order=30,
     )
     yield _procedures()
@@ -182,6 +183,7 @@ def chairman(role_home, home):
         key="dossier_sign",
         title=_("Hồ sơ chờ ký duyệt"),
         text=_("Kết quả giải quyết thủ tục trình Chủ tịch, Phó Chủ tịch ký."),
+        url="/dossiers/?kind=mine",
         order=10,
     )
     yield HomeCard(
@@ -194,6 +196,7 @@ def chairman(role_home, home):
         key="directives",
         title=_("Chỉ đạo, nhiệm vụ"),
         text=_("Giao nhiệm vụ từ thông báo kết luận và theo dõi tiến độ."),
+        url="directives:overview",
         order=30,
     )
     yield _units()
@@ -211,12 +214,14 @@ def home_affairs(role_home, home):
         key="directives",
         title=_("Chỉ đạo, nhiệm vụ"),
         text=_("Giao nhiệm vụ từ thông báo kết luận và theo dõi tiến độ."),
+        url="directives:overview",
         order=20,
     )
     yield HomeCard(
         key="reports",
         title=_("Báo cáo định kỳ"),
         text=_("Báo cáo tình hình giải quyết thủ tục hành chính và cải cách hành chính."),
+        url="reports:index",
         order=30,
     )
     yield _units()
@@ -234,6 +239,7 @@ def partner_staff(role_home, home):
         key="postal_return",
         title=_("Trả kết quả qua dịch vụ bưu chính"),
         text=_("Kết quả cần chuyển phát đến địa chỉ của công dân, tổ chức."),
+        url="/dossiers/?kind=to_return",
         order=20,
     )
 

@@ -55,6 +55,15 @@ def test_each_role_sees_its_name_units_and_cards(client, tree, role):  # noqa: F
     assert html.count('class="role-section"') == 1
 
 
+@pytest.mark.parametrize("role", Role.values)
+def test_with_every_app_installed_no_card_of_a_role_is_coming_soon(client, tree, role):  # noqa: F811
+    user = make_user("nv2")
+    grant(user, role, None if role == Role.CITIZEN else tree["commune_a"])
+    client.force_login(user)
+    section = _section(client.get("/").content.decode(), role)
+    assert "Sắp có" not in section
+
+
 @pytest.fixture
 def placeholder_card():
     """A card for a feature that has not landed (no URL), shown to every role."""
