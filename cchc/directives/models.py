@@ -134,7 +134,16 @@ class Task(models.Model):
     weight = models.PositiveSmallIntegerField("trọng số", default=1)
     # Where a task not read from a document comes from, e.g. "assessments:remedy:12".
     source = models.CharField("nguồn", max_length=100, blank=True)
+    # Coordinating units send their part this many working days before the lead's
+    # deadline, so the lead unit can consolidate it into its report.
+    contribution_days: models.PositiveSmallIntegerField = models.PositiveSmallIntegerField(
+        "đơn vị phối hợp gửi trước hạn (ngày làm việc)",
+        default=2,
+        validators=[MaxValueValidator(30)],
+    )
     done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField("ngày hủy", null=True, blank=True)
+    cancel_reason = models.TextField("lý do hủy", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -253,3 +262,75 @@ class WorkRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title[:80]}"
+
+
+class ContributionStatus(models.TextChoices):
+    OWED = "owed", "Chưa gửi"
+    SUBMITTED = "submitted", "Đã gửi"
+    # The unit was taken off the task (or the task cancelled) before it sent anything.
+    WITHDRAWN = "withdrawn", "Không còn phải gửi"
+
+
+class Contribution(models.Model):
+    """What one coordinating unit owes the lead unit for one task, and what it sent.
+
+    One row per (task, coordinating unit), created when the unit is named; due a few
+    working days before the lead's deadline (`Task.contribution_days`)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="contributions")
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="directive_contributions",
+        verbose_name="đơn vị phối hợp",
+    )
+    due_at = models.DateTimeField("hạn gửi", null=True, blank=True)
+    status = models.CharField(
+        "trạng thái",
+        max_length=16,
+        choices=ContributionStatus.choices,
+        default=ContributionStatus.OWED,
+    )
+    text = models.TextField("nội dung phối hợp", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("ngày gửi", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "phần việc phối hợp"
+        verbose_name_plural = "phần việc phối hợp"
+        ordering = ["task_id", "unit__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="contribution_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.task_id} ({self.get_status_display()})"
+
+    @property
+    def is_late(self) -> bool:
+        return bool(self.due_at and self.submitted_at and self.submitted_at > self.due_at)
+
+
+class ContributionFile(models.Model):
+    """An evidence file of a contribution, checked by content (cchc.core.uploads)."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField("tệp", upload_to="directives/contributions/%Y/")
+    original_name = models.CharField("tên tệp gốc", max_length=120)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

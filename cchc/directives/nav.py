@@ -44,3 +44,12 @@ register_link(
         order=43,
     )
 )
+register_link(
+    NavLink(
+        key="directive_coordination",
+        label=_("Việc phối hợp"),
+        url="directives:coordination",
+        action=Action.DIRECTIVE_UPDATE,
+        order=44,
+    )
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, QuerySet, Value, When
@@ -313,4 +314,325 @@ def tasks_on_time_summary(*, unit: Unit, year: int) -> dict[str, int]:
             filter=Q(status=TaskStatus.DONE, done_at__lte=F("deadline")),
             distinct=True,
         ),
+    )
+
+
+# --- after confirmation: who may do what on a task, its history, contributions ------------
+
+
+@dataclass
+class TaskAccess:
+    """What the actor may do on one task (for showing the right forms; the services
+    check again)."""
+
+    can_manage: bool  # the issuing side: edit, cancel, sign off
+    lead_unit: Unit | None  # the lead unit the actor reports for
+    contributions: list  # the contributions the actor may send (its coordinating units)
+
+
+def task_access(*, actor: User, task: Task) -> TaskAccess:
+    from cchc.accounts.permissions import has_permission
+    from cchc.directives.models import Contribution, ContributionStatus
+    from cchc.directives.services import _is_issuer_side
+
+    lead_unit = next(
+        (u for u in task.lead_units.all() if has_permission(actor, Action.DIRECTIVE_UPDATE, u)),
+        None,
+    )
+    scope = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_UPDATE))
+    mine = list(
+        Contribution.objects.filter(task=task, unit__in=scope)
+        .exclude(status=ContributionStatus.WITHDRAWN)
+        .select_related("unit")
+        .prefetch_related("files")
+    )
+    return TaskAccess(
+        can_manage=_is_issuer_side(actor, task), lead_unit=lead_unit, contributions=mine
+    )
+
+
+def task_history(*, task: Task) -> list:
+    """Every change of the task, oldest first (assignment, edits, reports, cancellation)."""
+    return list(task.events.select_related("actor").order_by("at", "pk"))
+
+
+def task_contributions(*, task: Task, now: dt.datetime | None = None) -> list:
+    """The coordinating units' contributions to a task (for the lead unit before it
+    reports): each with `is_overdue` (owed past its due date); withdrawn ones that sent
+    something are kept, silent withdrawn ones are left out."""
+    from cchc.directives.models import Contribution, ContributionStatus
+
+    now = now or timezone.now()
+    rows = list(
+        Contribution.objects.filter(task=task)
+        .exclude(status=ContributionStatus.WITHDRAWN, submitted_at__isnull=True)
+        .select_related("unit", "submitted_by")
+        .prefetch_related("files")
+        .order_by("unit__name", "pk")
+    )
+    for c in rows:
+        c.is_overdue = bool(
+            c.status == ContributionStatus.OWED and c.due_at is not None and c.due_at < now
+        )
+    return rows
+
+
+def contribution_list_for_user(*, actor: User, now: dt.datetime | None = None) -> list:
+    """ "Việc phối hợp": what my units owe as coordinating units (still owed first, by due
+    date), and what they sent, on tasks that are not cancelled."""
+    from django.db.models import IntegerField
+
+    from cchc.directives.models import Contribution, ContributionStatus
+
+    now = now or timezone.now()
+    units = Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_UPDATE))
+    qs = (
+        Contribution.objects.filter(unit__in=units)
+        .exclude(status=ContributionStatus.WITHDRAWN)
+        .exclude(task__status=TaskStatus.CANCELLED)
+        .select_related("unit", "task__document")
+        .prefetch_related(Prefetch("task__lead_units", queryset=Unit.objects.order_by("name")))
+        .annotate(
+            file_count=Count("files"),
+            is_overdue=Case(
+                When(Q(status=ContributionStatus.OWED, due_at__lt=now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            owed_first=Case(
+                When(status=ContributionStatus.OWED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("owed_first", F("due_at").asc(nulls_last=True), "pk")
+    )
+    return list(qs)
+
+
+def owner_choices(*, task: Task) -> list:
+    """People who may be put in charge of the task: active officers holding
+    DIRECTIVE_UPDATE in one of its lead units today."""
+    from cchc.accounts.models import RoleAssignment, User
+    from cchc.accounts.permissions import roles_for_action
+
+    lead = list(task.lead_units.all())
+    today = timezone.localdate()
+    ancestors = {pk for u in lead for pk in [*u.ancestor_ids, u.pk]}
+    rows = (
+        RoleAssignment.objects.filter(
+            role__in=roles_for_action(Action.DIRECTIVE_UPDATE),
+            unit_id__in=ancestors,
+            user__is_active=True,
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit")
+    )
+    ids = {
+        a.user_id
+        for a in rows
+        if a.unit is not None
+        and any(
+            a.unit.pk == u.pk
+            or (a.include_subtree and a.unit.path and u.path.startswith(a.unit.path))
+            for u in lead
+        )
+    }
+    return list(User.objects.filter(pk__in=ids).order_by("full_name", "username"))
+
+
+# --- a unit's record over a year (for the heads' evaluation) -------------------------------
+
+
+@dataclass(frozen=True)
+class UnitDirectiveRecord:
+    """A unit's directive record for one year, as `unit_directive_record` returns it.
+
+    Tasks: top-level tasks the unit itself leads (not its subtree) that were assigned
+    (confirmed) in `year`, local time. Every such task falls in exactly one of
+    done_on_time, done_late, overdue, open, cancelled; they add up to `assigned`.
+    A task without a deadline that is done counts as on time.
+
+    - overdue: still open (assigned, in progress or reported) past its deadline at `now`.
+    - open: still open and not yet due (or without deadline).
+    - average_delay_working_days: mean delay of the tasks done late, in working days of
+      office time on the unit's calendar (cchc.calendars), rounded to 0.1; None when no
+      task was done late.
+    - electronic_records / electronic_share: tasks kept as an electronic work record
+      (Nghị định 30/2020/NĐ-CP ch. IV) out of `assigned`; share in [0, 1], None when
+      nothing was assigned.
+    - contributions_*: the unit as a coordinating unit on tasks assigned in `year`
+      (contributions it was released from are left out): sent by the due date, sent
+      late, still owed past the due date (missing), still owed and not yet due (pending).
+    """
+
+    unit_id: int
+    unit_name: str
+    year: int
+    assigned: int
+    done_on_time: int
+    done_late: int
+    overdue: int
+    open: int
+    cancelled: int
+    average_delay_working_days: Decimal | None
+    electronic_records: int
+    electronic_share: Decimal | None
+    contributions_on_time: int
+    contributions_late: int
+    contributions_missing: int
+    contributions_pending: int
+
+    @property
+    def finished(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def on_time_share(self) -> Decimal | None:
+        """Done on time out of the tasks that are done or overdue (None when none)."""
+        due = self.done_on_time + self.done_late + self.overdue
+        return (Decimal(self.done_on_time) / due).quantize(Decimal("0.001")) if due else None
+
+
+@dataclass
+class UnitTaskRow:
+    task: Task
+    state: str  # "done_on_time", "done_late", "overdue", "open", "cancelled"
+    delay_working_days: Decimal | None  # done late: delay; overdue: delay so far
+
+
+STATE_LABELS = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành trễ hạn",
+    "overdue": "Quá hạn",
+    "open": "Đang thực hiện",
+    "cancelled": "Đã hủy",
+}
+
+
+def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
+    import zoneinfo
+
+    from django.conf import settings
+
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def unit_directive_tasks(
+    *, unit: Unit, year: int, now: dt.datetime | None = None
+) -> list[UnitTaskRow]:
+    """The tasks behind `unit_directive_record`, each with its state and delay."""
+    from cchc.calendars.selectors import calendar_for_unit
+
+    now = now or timezone.now()
+    start, end = _year_range(year)
+    tasks = list(
+        Task.objects.filter(
+            lead_units=unit, parent__isnull=True, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("document", "owner", "work_record")
+        .order_by("created_at", "pk")
+    )
+    cal = calendar_for_unit(unit=unit)
+    rows = []
+    for t in tasks:
+        delay = None
+        if t.status == TaskStatus.CANCELLED:
+            state = "cancelled"
+        elif t.status == TaskStatus.DONE:
+            late = t.deadline is not None and t.done_at is not None and t.done_at > t.deadline
+            state = "done_late" if late else "done_on_time"
+            if late:
+                assert t.deadline is not None and t.done_at is not None
+                delay = cal.working_days_between(t.deadline, t.done_at)
+        elif t.deadline is not None and t.deadline < now:
+            state = "overdue"
+            delay = cal.working_days_between(t.deadline, now)
+        else:
+            state = "open"
+        rows.append(
+            UnitTaskRow(
+                task=t,
+                state=state,
+                delay_working_days=delay.quantize(Decimal("0.1")) if delay is not None else None,
+            )
+        )
+    return rows
+
+
+def unit_directive_record(
+    *, unit: Unit, year: int, now: dt.datetime | None = None
+) -> UnitDirectiveRecord:
+    """A unit's directive record over `year` (see UnitDirectiveRecord for each figure).
+
+    For the head-of-unit evaluation (cchc.assessments.heads) and the unit's yearly
+    view; no permission check here: the caller decides who may see it. Four queries
+    (tasks, the unit's calendar, contributions) whatever the number of tasks."""
+    from cchc.directives.models import Contribution, ContributionStatus
+
+    now = now or timezone.now()
+    rows = unit_directive_tasks(unit=unit, year=year, now=now)
+    count = {state: 0 for state in STATE_LABELS}
+    late_delays: list[Decimal] = []
+    electronic = 0
+    for row in rows:
+        count[row.state] += 1
+        if row.state == "done_late" and row.delay_working_days is not None:
+            late_delays.append(row.delay_working_days)
+        record = getattr(row.task, "work_record", None)
+        electronic += int(bool(record and record.is_electronic))
+    start, end = _year_range(year)
+    contributions = Contribution.objects.filter(
+        unit=unit, task__created_at__gte=start, task__created_at__lt=end
+    ).exclude(status=ContributionStatus.WITHDRAWN, submitted_at__isnull=True)
+    c = contributions.aggregate(
+        on_time=Count(
+            "pk",
+            filter=Q(submitted_at__isnull=False)
+            & (Q(due_at__isnull=True) | Q(submitted_at__lte=F("due_at"))),
+        ),
+        late=Count("pk", filter=Q(submitted_at__isnull=False, submitted_at__gt=F("due_at"))),
+        missing=Count("pk", filter=Q(status=ContributionStatus.OWED, due_at__lt=now)),
+        pending=Count(
+            "pk",
+            filter=Q(status=ContributionStatus.OWED)
+            & (Q(due_at__isnull=True) | Q(due_at__gte=now)),
+        ),
+    )
+    assigned = len(rows)
+    average = (
+        (sum(late_delays, Decimal(0)) / len(late_delays)).quantize(Decimal("0.1"))
+        if late_delays
+        else None
+    )
+    return UnitDirectiveRecord(
+        unit_id=unit.pk,
+        unit_name=unit.name,
+        year=year,
+        assigned=assigned,
+        done_on_time=count["done_on_time"],
+        done_late=count["done_late"],
+        overdue=count["overdue"],
+        open=count["open"],
+        cancelled=count["cancelled"],
+        average_delay_working_days=average,
+        electronic_records=electronic,
+        electronic_share=(
+            (Decimal(electronic) / assigned).quantize(Decimal("0.001")) if assigned else None
+        ),
+        contributions_on_time=c["on_time"],
+        contributions_late=c["late"],
+        contributions_missing=c["missing"],
+        contributions_pending=c["pending"],
+    )
+
+
+def unit_record_visible(*, actor: User, unit: Unit) -> bool:
+    """The unit itself, and whoever manages directives above it, may see its record."""
+    from cchc.accounts.permissions import has_permission
+
+    return has_permission(actor, Action.DIRECTIVE_MANAGE, unit) or has_permission(
+        actor, Action.DIRECTIVE_UPDATE, unit
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,12 +16,17 @@ from cchc.accounts.permissions import Action, has_permission, require, require_a
 from cchc.calendars.selectors import calendar_for_unit
 from cchc.directives.matching import match_notice
 from cchc.directives.models import (
+    OPEN_STATUSES,
+    Contribution,
+    ContributionFile,
+    ContributionStatus,
     DirectiveDocument,
     DirectiveDraft,
     DraftStatus,
     ReportKind,
     Task,
     TaskEvent,
+    TaskReminder,
     TaskReport,
     TaskStatus,
     WorkRecord,
@@ -253,6 +260,7 @@ def directive_confirm(
             task=task, actor=actor, kind="assigned", data={"lead": [u.code for u in lead]}
         )
         work_record_open(task=task, unit=lead[0])
+        _contributions_sync(task, lead=lead, coordinating=coord)
     draft.status = DraftStatus.CONFIRMED
     draft.document = doc
     draft.save(update_fields=["status", "document"])
@@ -504,7 +512,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                     continue  # already sent
                 send(user=user, subject=message.split("\n", 1)[0], body=message)
                 sent += 1
-    return sent
+    return sent + contribution_reminders_send(now=now, send=send)
 
 
 def _reminder_text(task: Task, kind: str) -> str:
@@ -551,18 +559,32 @@ def work_record_open(*, task: Task, unit: Unit, keeper: User | None = None) -> W
 @transaction.atomic
 def task_assign_owner(*, actor: User, task: Task, owner: User | None) -> Task:
     """The lead unit names the person in charge (who is reminded along with the unit)."""
-    if _in_units(actor, Action.DIRECTIVE_UPDATE, list(task.lead_units.all())) is None:
-        raise PermissionDenied("Chỉ đơn vị chủ trì được phân công người phụ trách.")
+    task = Task.objects.select_for_update().select_related("document", "owner").get(pk=task.pk)
+    lead = list(task.lead_units.all())
+    if _in_units(actor, Action.DIRECTIVE_UPDATE, lead) is None and not _is_issuer_side(actor, task):
+        raise PermissionDenied("Chỉ đơn vị chủ trì hoặc cơ quan giao nhiệm vụ được phân công.")
+    _require_open(task)
     if owner is not None and (
-        _in_units(owner, Action.DIRECTIVE_UPDATE, list(task.lead_units.all())) is None
+        not owner.is_active or _in_units(owner, Action.DIRECTIVE_UPDATE, lead) is None
     ):
         raise ValidationError(
             {"owner": ValidationError("Người phụ trách phải thuộc đơn vị chủ trì.", code="unit")}
         )
+    previous = task.owner
+    if (previous.pk if previous else None) == (owner.pk if owner else None):
+        return task
     task.owner = owner
     task.save(update_fields=["owner"])
+    WorkRecord.objects.filter(task=task, keeper__isnull=True).update(keeper=owner)
     TaskEvent.objects.create(
-        task=task, actor=actor, kind="owner", data={"owner": owner.pk if owner else None}
+        task=task,
+        actor=actor,
+        kind="owner",
+        data={
+            "owner": owner.pk if owner else None,
+            "owner_name": str(owner) if owner else "",
+            "from": str(previous) if previous else "",
+        },
     )
     return task
 
@@ -636,3 +658,489 @@ def task_create(
     TaskEvent.objects.create(task=task, actor=actor, kind="assigned", data={"source": source})
     work_record_open(task=task, unit=unit)
     return task
+
+
+# --- changes after confirmation (the issuing side) ----------------------------------------
+
+CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
+MAX_REASON = 2000
+
+
+def _is_issuer_side(actor: User, task: Task) -> bool:
+    """Whether `actor` manages directives for the task's issuer (for a document without
+    an issuer: its creator, still holding DIRECTIVE_MANAGE somewhere)."""
+    issuer = task.document.issuer
+    if issuer is not None:
+        return has_permission(actor, Action.DIRECTIVE_MANAGE, issuer)
+    from cchc.accounts.permissions import has_any_permission
+
+    return task.document.created_by_id == actor.pk and has_any_permission(
+        actor, Action.DIRECTIVE_MANAGE
+    )
+
+
+def _require_issuer_side(actor: User, task: Task) -> None:
+    if not _is_issuer_side(actor, task):
+        raise PermissionDenied("Chỉ cơ quan giao nhiệm vụ được thay đổi nhiệm vụ đã giao.")
+
+
+def _require_open(task: Task) -> None:
+    if task.status in CLOSED_STATUSES:
+        raise ValidationError(
+            "Nhiệm vụ đã kết thúc (hoàn thành hoặc đã hủy), không thể thay đổi.", code="closed"
+        )
+
+
+def _locked(task: Task) -> Task:
+    return Task.objects.select_for_update().select_related("document", "owner").get(pk=task.pk)
+
+
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_REASON:
+        raise ValidationError(
+            {"note": ValidationError("Ghi chú quá dài (tối đa 2.000 ký tự).", code="too_long")}
+        )
+    return note
+
+
+def contribution_due(task: Task, *, lead: Unit | None = None) -> dt.datetime | None:
+    """When coordinating units owe their part: `task.contribution_days` working days
+    before the lead's deadline (on the lead unit's calendar), at the close of that day."""
+    if task.deadline is None:
+        return None
+    if task.contribution_days == 0:
+        return task.deadline
+    cal = calendar_for_unit(unit=lead)
+    day = task.deadline.astimezone(cal.tz).date()
+    left = task.contribution_days
+    for _ in range(400):
+        day -= dt.timedelta(days=1)
+        if cal.is_working_day(day):
+            left -= 1
+            if left == 0:
+                break
+    return cal.closing(day)
+
+
+def _contributions_sync(
+    task: Task, *, lead: list[Unit] | None = None, coordinating: list[Unit] | None = None
+) -> None:
+    """One contribution per coordinating unit: new units owe theirs, units taken off the
+    task no longer do (what they sent stays on record), and what is owed is re-dated."""
+    lead = list(task.lead_units.all()) if lead is None else lead
+    coordinating = list(task.coordinating_units.all()) if coordinating is None else coordinating
+    due = contribution_due(task, lead=lead[0] if lead else None)
+    wanted = {u.pk for u in coordinating}
+    existing = {c.unit_id: c for c in Contribution.objects.filter(task=task)}
+    for unit in coordinating:
+        if unit.pk not in existing:
+            Contribution.objects.create(task=task, unit=unit, due_at=due)
+    for unit_id, c in existing.items():
+        if unit_id not in wanted or task.status == TaskStatus.CANCELLED:
+            if c.status == ContributionStatus.OWED:
+                c.status = ContributionStatus.WITHDRAWN
+                c.save(update_fields=["status", "updated_at"])
+        elif c.status == ContributionStatus.WITHDRAWN:
+            c.status = ContributionStatus.OWED
+            c.due_at = due
+            c.save(update_fields=["status", "due_at", "updated_at"])
+        elif c.status == ContributionStatus.OWED and c.due_at != due:
+            c.due_at = due
+            c.save(update_fields=["due_at", "updated_at"])
+
+
+def _check_units(task: Task, units: list[Unit], *, field: str, keep: set[int]) -> None:
+    """New units must be open today and lie within the issuer's territory (units already
+    on the task are kept even if they have since closed: the record keeps them)."""
+    issuer = task.document.issuer
+    root = issuer
+    if issuer is not None and issuer.kind == "peoples_committee" and issuer.parent_id:
+        root = issuer.parent
+    today = timezone.localdate()
+    active = set(
+        Unit.objects.active_on(today)
+        .filter(pk__in=[u.pk for u in units])
+        .values_list("pk", flat=True)
+    )
+    bad = [
+        u
+        for u in units
+        if u.pk not in keep
+        and (
+            u.pk not in active
+            or (root is not None and u.pk != root.pk and not u.path.startswith(root.path))
+        )
+    ]
+    if bad:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    "Đơn vị %(names)s không thuộc phạm vi của cơ quan giao nhiệm vụ "
+                    "hoặc đã ngừng hoạt động.",
+                    code="out_of_scope",
+                    params={"names": "; ".join(u.name for u in bad)},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def task_change_units(
+    *,
+    actor: User,
+    task: Task,
+    lead_units: list[Unit],
+    coordinating_units: list[Unit],
+    note: str = "",
+) -> Task:
+    """The issuer changes who leads and who coordinates a confirmed task. The work
+    record follows the lead unit; an owner outside the new lead units is released."""
+    task = _locked(task)
+    _require_issuer_side(actor, task)
+    _require_open(task)
+    note = _note(note)
+    lead = list(dict.fromkeys(lead_units))
+    coord = list(dict.fromkeys(coordinating_units))
+    if not lead:
+        raise ValidationError(
+            {"lead": ValidationError("Nhiệm vụ cần ít nhất một đơn vị chủ trì.", code="no_lead")}
+        )
+    both = [u for u in coord if u in lead]
+    if both:
+        raise ValidationError(
+            {
+                "coordinating": ValidationError(
+                    "Một đơn vị không thể vừa chủ trì vừa phối hợp: %(names)s.",
+                    code="both",
+                    params={"names": "; ".join(u.name for u in both)},
+                )
+            }
+        )
+    old_lead = list(task.lead_units.all())
+    old_coord = list(task.coordinating_units.all())
+    _check_units(task, lead, field="lead", keep={u.pk for u in old_lead + old_coord})
+    _check_units(task, coord, field="coordinating", keep={u.pk for u in old_lead + old_coord})
+    if {u.pk for u in lead} == {u.pk for u in old_lead} and {u.pk for u in coord} == {
+        u.pk for u in old_coord
+    }:
+        return task
+    task.lead_units.set(lead)
+    task.coordinating_units.set(coord)
+    data: dict[str, Any] = {
+        "lead": {"from": [u.code for u in old_lead], "to": [u.code for u in lead]},
+        "coordinating": {"from": [u.code for u in old_coord], "to": [u.code for u in coord]},
+        "note": note,
+    }
+    if task.owner is not None and _in_units(task.owner, Action.DIRECTIVE_UPDATE, lead) is None:
+        data["owner_released"] = str(task.owner)
+        task.owner = None
+        task.save(update_fields=["owner"])
+    record = WorkRecord.objects.filter(task=task).select_related("unit").first()
+    if record is not None and record.unit_id not in {u.pk for u in lead}:
+        # The record moves to the new lead unit's list under a new code.
+        old_code = record.code
+        record.delete()
+        moved = work_record_open(task=task, unit=lead[0])
+        moved.opened_at = record.opened_at
+        moved.save(update_fields=["opened_at", "keeper"])
+        data["work_record"] = {"from": old_code, "to": moved.code}
+    _contributions_sync(task, lead=lead, coordinating=coord)
+    TaskEvent.objects.create(task=task, actor=actor, kind="units_changed", data=data)
+    return task
+
+
+@transaction.atomic
+def task_change_deadline(
+    *,
+    actor: User,
+    task: Task,
+    deadline: dt.date | None,
+    at: dt.time | None = None,
+    contribution_days: int | None = None,
+    note: str = "",
+) -> Task:
+    """The issuer moves (or removes) a task's deadline; reminders about the old deadline
+    are withdrawn so the new one's go out, and what coordinating units owe is re-dated."""
+    task = _locked(task)
+    _require_issuer_side(actor, task)
+    _require_open(task)
+    note = _note(note)
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError(
+            {
+                "deadline": ValidationError(
+                    "Thời hạn mới không được trước ngày hôm nay.", code="past"
+                )
+            }
+        )
+    if contribution_days is not None and not 0 <= contribution_days <= 30:
+        raise ValidationError(
+            {
+                "contribution_days": ValidationError(
+                    "Số ngày đơn vị phối hợp gửi trước hạn phải từ 0 đến 30.", code="range"
+                )
+            }
+        )
+    lead = list(task.lead_units.all())
+    new = deadline_at(deadline, at=at, unit=lead[0] if lead else None) if deadline else None
+    days = task.contribution_days if contribution_days is None else contribution_days
+    if new == task.deadline and days == task.contribution_days:
+        return task
+    old = task.deadline
+    task.deadline = new
+    task.contribution_days = days
+    task.save(update_fields=["deadline", "contribution_days"])
+    TaskReminder.objects.filter(
+        task=task, kind__in=["deadline", "overdue", "contribution"]
+    ).delete()
+    _contributions_sync(task, lead=lead)
+    TaskEvent.objects.create(
+        task=task,
+        actor=actor,
+        kind="deadline_changed",
+        data={
+            "from": old.isoformat() if old else None,
+            "to": new.isoformat() if new else None,
+            "contribution_days": days,
+            "note": note,
+        },
+    )
+    return task
+
+
+@transaction.atomic
+def task_change_recurrence(
+    *, actor: User, task: Task, recurrence: list[str], note: str = ""
+) -> Task:
+    """The issuer changes how often the lead unit reports (weekly … yearly, or never)."""
+    task = _locked(task)
+    _require_issuer_side(actor, task)
+    _require_open(task)
+    note = _note(note)
+    bad = [r for r in recurrence if r not in Recurrence.ORDER]
+    if bad:
+        raise ValidationError(
+            {
+                "recurrence": ValidationError(
+                    "Kỳ báo cáo không hợp lệ: %(values)s.",
+                    code="invalid",
+                    params={"values": ", ".join(map(str, bad))},
+                )
+            }
+        )
+    new = [r for r in Recurrence.ORDER if r in recurrence]
+    if new == list(task.recurrence):
+        return task
+    old = list(task.recurrence)
+    task.recurrence = new
+    task.save(update_fields=["recurrence"])
+    TaskEvent.objects.create(
+        task=task,
+        actor=actor,
+        kind="recurrence_changed",
+        data={"from": old, "to": new, "note": note},
+    )
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, actor: User, task: Task, reason: str) -> Task:
+    """The issuer cancels a task, with a reason (kept in the task's history and record).
+    Its open sub-tasks are cancelled with it; what coordinating units still owed is
+    withdrawn; the work record is closed."""
+    task = _locked(task)
+    _require_issuer_side(actor, task)
+    _require_open(task)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError(
+            {"reason": ValidationError("Vui lòng ghi rõ lý do hủy nhiệm vụ.", code="required")}
+        )
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            {"reason": ValidationError("Lý do quá dài (tối đa 2.000 ký tự).", code="too_long")}
+        )
+    now = timezone.now()
+    cancelled = [task]
+    frontier = [task.pk]
+    while frontier:
+        subs = list(
+            Task.objects.select_for_update().filter(
+                parent_id__in=frontier, status__in=OPEN_STATUSES
+            )
+        )
+        cancelled.extend(subs)
+        frontier = [s.pk for s in subs]
+    for t in cancelled:
+        t.status = TaskStatus.CANCELLED
+        t.cancelled_at = now
+        t.cancel_reason = reason
+        t.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+        _contributions_sync(t)
+        WorkRecord.objects.filter(task=t, closed_at__isnull=True).update(closed_at=now)
+        TaskEvent.objects.create(
+            task=t,
+            actor=actor,
+            kind="cancelled",
+            data={"reason": reason, "with_parent": t.pk != task.pk},
+        )
+    _rollup(task)
+    return task
+
+
+# --- coordinating units' contributions ------------------------------------------------------
+
+MAX_CONTRIBUTION_FILES = 10
+MAX_CONTRIBUTION_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file already checked by content (cchc.core.uploads.CheckedFileField): its
+    content under a generated name, and the sender's file name for display."""
+
+    content: File
+    original_name: str
+
+
+@transaction.atomic
+def contribution_submit(
+    *,
+    actor: User,
+    contribution: Contribution,
+    text: str,
+    files: list[EvidenceFile] | tuple[EvidenceFile, ...] = (),
+) -> Contribution:
+    """A coordinating unit sends (or adds to) its part of a task to the lead unit.
+
+    The first sending date is the one measured against the due date; later additions
+    replace the text and add files."""
+    contribution = (
+        Contribution.objects.select_for_update()
+        .select_related("task", "unit")
+        .get(pk=contribution.pk)
+    )
+    require(actor, Action.DIRECTIVE_UPDATE, contribution.unit)
+    task = contribution.task
+    if task.status in CLOSED_STATUSES:
+        raise ValidationError(
+            "Nhiệm vụ đã kết thúc, không thể gửi thêm nội dung phối hợp.", code="closed"
+        )
+    if contribution.status == ContributionStatus.WITHDRAWN:
+        raise ValidationError("Đơn vị không còn được giao phối hợp nhiệm vụ này.", code="withdrawn")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": ValidationError("Vui lòng nhập nội dung phối hợp.", code="required")}
+        )
+    if len(text) > MAX_CONTRIBUTION_TEXT:
+        raise ValidationError(
+            {"text": ValidationError("Nội dung quá dài (tối đa 20.000 ký tự).", code="too_long")}
+        )
+    existing = contribution.files.count()
+    if existing + len(files) > MAX_CONTRIBUTION_FILES:
+        raise ValidationError(
+            {
+                "files": ValidationError(
+                    "Tối đa %(n)d tệp minh chứng cho mỗi phần phối hợp.",
+                    code="too_many",
+                    params={"n": MAX_CONTRIBUTION_FILES},
+                )
+            }
+        )
+    now = timezone.now()
+    first = contribution.submitted_at is None
+    contribution.text = text
+    contribution.status = ContributionStatus.SUBMITTED
+    contribution.submitted_by = actor
+    if first:
+        contribution.submitted_at = now
+    contribution.save()
+    import hashlib
+
+    from cchc.core.uploads import sniff
+
+    for item in files:
+        item.content.seek(0)
+        data = item.content.read()
+        kind = sniff(data[:16])
+        item.content.seek(0)
+        ContributionFile.objects.create(
+            contribution=contribution,
+            file=item.content,
+            original_name=item.original_name[:120],
+            content_type=kind[0] if kind else "application/octet-stream",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            uploaded_by=actor,
+        )
+    TaskEvent.objects.create(
+        task=task,
+        actor=actor,
+        kind="contribution" if first else "contribution_added",
+        data={
+            "unit": contribution.unit.code,
+            "files": len(files),
+            "late": bool(first and contribution.is_late),
+        },
+    )
+    return contribution
+
+
+def contribution_reminders_send(*, now: dt.datetime, send: Any) -> int:
+    """Remind coordinating units of what they owe: before it is due and, once overdue,
+    their head and the lead's person in charge as well. Idempotent like the task's."""
+    from django.db import IntegrityError
+
+    from cchc.accounts.models import Role
+    from cchc.accounts.permissions import roles_for_action
+    from cchc.directives.reminders import reminders_due
+
+    local = timezone.localtime(now)
+    managers = set(roles_for_action(Action.DIRECTIVE_MANAGE))
+    staff_roles = [r for r in roles_for_action(Action.DIRECTIVE_UPDATE) if r not in managers]
+    owed = (
+        Contribution.objects.filter(
+            status=ContributionStatus.OWED, due_at__isnull=False, task__status__in=OPEN_STATUSES
+        )
+        .select_related("task__document", "task__owner", "unit")
+        .order_by("due_at", "pk")
+    )
+    sent = 0
+    for c in owed:
+        cal = calendar_for_unit(unit=c.unit)
+        assert c.due_at is not None
+        due = reminders_due(
+            now=local,
+            deadline=timezone.localtime(c.due_at),
+            recurrence=[],
+            is_working=cal.is_working_day,
+        )
+        if not due:
+            continue
+        reminder = due[0]
+        recipients = {u.pk: u for u in _people_for([c.unit], staff_roles, local.date())}
+        if reminder.escalate:
+            recipients |= {u.pk: u for u in _people_for([c.unit], [Role.UNIT_LEADER], local.date())}
+            if c.task.owner is not None:
+                recipients[c.task.owner.pk] = c.task.owner
+        when = timezone.localtime(c.due_at).strftime("%H:%M ngày %d/%m/%Y")
+        head = (
+            f"Phần phối hợp của {c.unit.name} đã quá hạn gửi ({when})"
+            if reminder.escalate
+            else f"Phần phối hợp của {c.unit.name} sắp đến hạn gửi ({when})"
+        )
+        message = f"{head}\n{c.task.document}, mục {c.task.number}: {c.task.text[:300]}"
+        key = f"contrib-{c.unit_id}-{reminder.key}"
+        for user in recipients.values():
+            try:
+                with transaction.atomic():
+                    TaskReminder.objects.create(
+                        task=c.task, recipient=user, key=key, kind="contribution", message=message
+                    )
+            except IntegrityError:
+                continue
+            send(user=user, subject=head, body=message)
+            sent += 1
+    return sent

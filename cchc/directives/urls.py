@@ -12,4 +12,8 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_view, name="task"),
     path("overview/", views.overview_view, name="overview"),
     path("records/", views.records_view, name="records"),
+    path("tasks/<int:pk>/edit/", views.task_edit_view, name="task_edit"),
+    path("coordination/", views.coordination_view, name="coordination"),
+    path("contribution-files/<int:pk>/", views.contribution_file_view, name="contribution_file"),
+    path("units/<int:unit_pk>/record/", views.unit_record_view, name="unit_record"),
 ]

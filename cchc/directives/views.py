@@ -308,6 +308,23 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
                     weight=int(weight) if weight.isdigit() else 0,
                     deadline=_parse_date(deadline_raw),
                 )
+            elif action == "contribute":
+                from cchc.directives.forms import ContributionForm
+                from cchc.directives.models import Contribution
+
+                contribution = get_object_or_404(
+                    Contribution, pk=request.POST.get("contribution") or 0, task=task
+                )
+                form = ContributionForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    raise ValidationError([e for errs in form.errors.values() for e in errs])
+                services.contribution_submit(
+                    actor=request.user,  # type: ignore[arg-type]
+                    contribution=contribution,
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["files"],
+                )
+                messages.success(request, _("Đã gửi phần phối hợp cho đơn vị chủ trì."))
             elif action in ("accept", "send_back"):
                 services.task_sign_off(
                     actor=request.user,  # type: ignore[arg-type]
@@ -319,7 +336,25 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
             error = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         else:
             return redirect("directives:task", pk=task.pk)
-    return render(request, "directives/task.html", {"task": task, "error": error})
+    from cchc.directives.forms import ContributionForm
+    from cchc.directives.history import event_text
+
+    access = selectors.task_access(actor=request.user, task=task)  # type: ignore[arg-type]
+    contributions = selectors.task_contributions(task=task)
+    return render(
+        request,
+        "directives/task.html",
+        {
+            "task": task,
+            "error": error,
+            "access": access,
+            "contributions": contributions,
+            "missing": [c for c in contributions if c.status == "owed"],
+            "contribution_form": ContributionForm(),
+            "history": [(e, event_text(e.kind, e.data)) for e in selectors.task_history(task=task)],
+            "closed": task.status in ("done", "cancelled"),
+        },
+    )
 
 
 @login_required
@@ -331,3 +366,302 @@ def records_view(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     blocks = selectors.work_record_lists_for_user(actor=request.user, year=year)  # type: ignore[arg-type]
     return render(request, "directives/records.html", {"blocks": blocks, "year": year})
+
+
+# --- after confirmation: edit, cancel, contributions ------------------------------------
+
+
+def _error_text(exc: ValidationError | PermissionDenied) -> str:
+    return "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+
+
+def _unit_codes(raw: str, *, field: str, number: str) -> list[Unit]:
+    codes = [c.strip() for c in (raw or "").replace(";", ",").split(",") if c.strip()]
+    return services._units_by_code(codes, field=field, number=number)
+
+
+def _parse_time(raw: str):
+    import datetime as dt
+
+    if not raw:
+        return None
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError("Giờ không hợp lệ.", code="invalid_time") from None
+
+
+def _edit_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, Any]:
+    from cchc.directives.history import event_text
+
+    issuer = task.document.issuer
+    units = selectors.draft_scope_units(issuer=issuer, on=timezone.localdate()) if issuer else []
+    history = [(e, event_text(e.kind, e.data)) for e in selectors.task_history(task=task)]
+    deadline = timezone.localtime(task.deadline) if task.deadline else None
+    return {
+        "task": task,
+        "units": units,
+        "owners": selectors.owner_choices(task=task),
+        "history": history,
+        "recurrences": list(RECURRENCE_LABELS.items()),
+        "lead_str": ", ".join(u.code for u in task.lead_units.all()),
+        "coordinating_str": ", ".join(u.code for u in task.coordinating_units.all()),
+        "deadline_date": deadline.date().isoformat() if deadline else "",
+        "deadline_time": deadline.strftime("%H:%M") if deadline else "",
+        "errors": {},
+        "done": "",
+        **extra,
+    }
+
+
+EDIT_DONE = {
+    "units": "Đã cập nhật đơn vị chủ trì, phối hợp.",
+    "deadline": "Đã cập nhật thời hạn.",
+    "owner": "Đã cập nhật người phụ trách.",
+    "recurrence": "Đã cập nhật kỳ báo cáo.",
+    "cancel": "Đã hủy nhiệm vụ.",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issuing side changes a confirmed task: units, deadline, owner, reporting
+    periods, or cancels it. With htmx each form swaps only the panel."""
+    task = selectors.task_get(pk=pk)
+    actor = request.user
+    if not services._is_issuer_side(actor, task):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Chỉ cơ quan giao nhiệm vụ được thay đổi nhiệm vụ đã giao."))
+    errors: dict[str, str] = {}
+    done = ""
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        post = request.POST
+        note = post.get("note", "")
+        try:
+            if action == "units":
+                services.task_change_units(
+                    actor=actor,  # type: ignore[arg-type]
+                    task=task,
+                    lead_units=_unit_codes(post.get("lead", ""), field="lead", number=task.number),
+                    coordinating_units=_unit_codes(
+                        post.get("coordinating", ""), field="coordinating", number=task.number
+                    ),
+                    note=note,
+                )
+            elif action == "deadline":
+                days = post.get("contribution_days", "").strip()
+                services.task_change_deadline(
+                    actor=actor,  # type: ignore[arg-type]
+                    task=task,
+                    deadline=_parse_date(post.get("deadline", "").strip()),
+                    at=_parse_time(post.get("time", "").strip()),
+                    contribution_days=int(days) if days.lstrip("-").isdigit() else None,
+                    note=note,
+                )
+            elif action == "owner":
+                from cchc.accounts.models import User
+
+                raw = post.get("owner", "").strip()
+                owner = User.objects.filter(pk=raw).first() if raw.isdigit() else None
+                if raw and owner is None:
+                    raise ValidationError("Không tìm thấy người được chọn.", code="unknown")
+                services.task_assign_owner(actor=actor, task=task, owner=owner)  # type: ignore[arg-type]
+            elif action == "recurrence":
+                services.task_change_recurrence(
+                    actor=actor,  # type: ignore[arg-type]
+                    task=task,
+                    recurrence=post.getlist("recurrence"),
+                    note=note,
+                )
+            elif action == "cancel":
+                services.task_cancel(actor=actor, task=task, reason=post.get("reason", ""))  # type: ignore[arg-type]
+            else:
+                raise ValidationError("Thao tác không hợp lệ.", code="action")
+        except (ValidationError, PermissionDenied) as exc:
+            errors[action] = _error_text(exc)
+            status = 400 if not request.htmx else 200  # type: ignore[attr-defined]
+        else:
+            done = EDIT_DONE.get(action, "")
+            if not request.htmx:  # type: ignore[attr-defined]
+                messages.success(request, done)
+                target = "directives:task" if action == "cancel" else "directives:task_edit"
+                return redirect(target, pk=task.pk)
+            task = selectors.task_get(pk=pk)
+    context = _edit_context(request, task, errors=errors, done=done)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "directives/task_edit.html#panel", context)
+    return render(request, "directives/task_edit.html", context, status=status)
+
+
+CONTRIBUTION_HEADER = [
+    "Văn bản",
+    "Mục",
+    "Nhiệm vụ",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Hạn gửi",
+    "Trạng thái",
+    "Ngày gửi",
+    "Số tệp",
+]
+
+
+@login_required
+def coordination_view(request: HttpRequest) -> HttpResponse:
+    """ "Việc phối hợp": what my units owe other units' tasks, and what they sent."""
+    rows = selectors.contribution_list_for_user(actor=request.user)  # type: ignore[arg-type]
+    if request.GET.get("format") == "xlsx":
+
+        def when(value) -> str:
+            return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+        data = [
+            [
+                str(c.task.document),
+                c.task.number,
+                c.task.text,
+                _names(c.task.lead_units.all()),
+                c.unit.name,
+                when(c.due_at),
+                c.get_status_display() + (" (quá hạn)" if c.is_overdue else ""),
+                when(c.submitted_at),
+                c.file_count,
+            ]
+            for c in rows
+        ]
+        return _xlsx(
+            "viec-phoi-hop.xlsx",
+            xlsx_bytes(title="Việc phối hợp", header=CONTRIBUTION_HEADER, rows=data),
+        )
+    return render(request, "directives/coordination.html", {"rows": rows})
+
+
+@login_required
+def contribution_file_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file, for the task's issuer, lead and coordinating units only."""
+    from django.http import FileResponse
+
+    from cchc.directives.models import ContributionFile
+
+    item = get_object_or_404(
+        ContributionFile.objects.select_related("contribution__task__document"), pk=pk
+    )
+    task = item.contribution.task
+    access = selectors.task_access(actor=request.user, task=task)  # type: ignore[arg-type]
+    coordinating = any(
+        c.pk == item.contribution_id for c in access.contributions
+    ) or selectors.unit_record_visible(actor=request.user, unit=item.contribution.unit)  # type: ignore[arg-type]
+    if not (access.can_manage or access.lead_unit or coordinating):
+        raise PermissionDenied(_("Bạn không có quyền xem tệp này."))
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+UNIT_RECORD_HEADER = [
+    "Văn bản",
+    "Mục",
+    "Nội dung",
+    "Thời hạn",
+    "Hoàn thành",
+    "Kết quả",
+    "Chậm (ngày làm việc)",
+    "Hồ sơ điện tử",
+]
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def unit_record_view(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """A unit's record over a year: tasks it led, on time, late, overdue, cancelled, the
+    average delay and the share kept as electronic work records."""
+    unit = get_object_or_404(Unit, pk=unit_pk)
+    if not selectors.unit_record_visible(actor=request.user, unit=unit):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Bạn không có quyền xem kết quả của đơn vị này."))
+    year = _year(request)
+    now = timezone.now()
+    record = selectors.unit_directive_record(unit=unit, year=year, now=now)
+    rows = selectors.unit_directive_tasks(unit=unit, year=year, now=now)
+    labels = selectors.STATE_LABELS
+    if request.GET.get("format") == "xlsx":
+        data: list[list[object]] = [
+            [
+                str(r.task.document),
+                r.task.number,
+                r.task.text,
+                timezone.localtime(r.task.deadline).strftime("%d/%m/%Y %H:%M")
+                if r.task.deadline
+                else "",
+                timezone.localtime(r.task.done_at).strftime("%d/%m/%Y %H:%M")
+                if r.task.done_at
+                else "",
+                labels[r.state],
+                float(r.delay_working_days) if r.delay_working_days is not None else None,
+                "Có"
+                if getattr(r.task, "work_record", None) and r.task.work_record.is_electronic
+                else "Không",
+            ]
+            for r in rows
+        ]
+        summary = [
+            [f"Tổng hợp năm {year}: {unit.name}"],
+            ["Nhiệm vụ được giao", record.assigned],
+            ["Hoàn thành đúng hạn", record.done_on_time],
+            ["Hoàn thành trễ hạn", record.done_late],
+            ["Quá hạn", record.overdue],
+            ["Đang thực hiện", record.open],
+            ["Đã hủy", record.cancelled],
+            [
+                "Chậm bình quân (ngày làm việc)",
+                float(record.average_delay_working_days)
+                if record.average_delay_working_days is not None
+                else None,
+            ],
+            ["Hồ sơ công việc điện tử", record.electronic_records],
+            [],
+        ]
+        return _xlsx(
+            f"ket-qua-{unit.code}-{year}.xlsx",
+            _unit_record_book(summary=summary, rows=data),
+        )
+    return render(
+        request,
+        "directives/unit_record.html",
+        {"unit": unit, "year": year, "record": record, "rows": rows, "labels": labels},
+    )
+
+
+def _unit_record_book(*, summary: list[list[object]], rows: list[list[object]]) -> bytes:
+    """Two sheets: the year's figures, then the tasks."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Tổng hợp"
+    for line in summary:
+        first.append(line)
+    first["A1"].font = Font(bold=True)
+    sheet = book.create_sheet("Nhiệm vụ")
+    sheet.append(UNIT_RECORD_HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -74,11 +74,19 @@ def test_reminders_send_is_idempotent_and_escalates(tree, people):
 
     before = dt.datetime(2025, 11, 13, 9, tzinfo=VN)
     sent = reminders_send(now=before)
-    mine = TaskReminder.objects.filter(task=t1)
+    mine = TaskReminder.objects.filter(task=t1).exclude(kind="contribution")
     assert {(r.recipient.username, r.key) for r in mine} == {
         ("cv.vp", "deadline-1"),
         ("tp.vp", "deadline-1"),  # the unit leader also holds DIRECTIVE_UPDATE
     }
+    # Phòng Kinh tế coordinates; its part was due two working days before (Wed 12/11).
+    owed = TaskReminder.objects.filter(task=t1, kind="contribution")
+    assert [(r.recipient.username, r.key) for r in owed] == [
+        ("cv.pkt", f"contrib-{tree.c_pkt.pk}-overdue")
+    ]
+    assert owed[0].message.startswith(
+        "Phần phối hợp của Phòng Kinh tế xã Tây Sơn đã quá hạn gửi (17:00 ngày 12/11/2025)"
+    )
     assert sent == TaskReminder.objects.count()
     assert reminders_send(now=before) == 0  # once only
     assert any("Nhiệm vụ sắp đến hạn" in m.subject for m in mail.outbox)
