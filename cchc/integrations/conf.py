@@ -53,6 +53,31 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_BASE_SECONDS": 60,
     "RETRY_MAX_SECONDS": 6 * 3600,
     "MAX_ATTEMPTS": 6,
+    # --- Synchronisation with the national public service portal (cchc.integrations.portal)
+    "PORTAL_SYNC_ENABLED": True,
+    # "sandbox": our local endpoint, called in-process (no socket); "http": POST to
+    # PORTAL_URL with PORTAL_TOKEN (the real exchange API, or our sandbox over HTTP).
+    "PORTAL_CLIENT": "sandbox",
+    "PORTAL_URL": "",
+    "PORTAL_TOKEN": "",
+    "PORTAL_TIMEOUT_SECONDS": 10,
+    # Mã định danh of the sending system's agency (the exchange's "madonvi"); empty = the
+    # receiving unit's own agency code.
+    "PORTAL_AGENCY_CODE": "",
+    # Backoff: BASE * 2 ** (attempt - 1), capped; after MAX_ATTEMPTS the message is dead
+    # (dead-letter screen) until an officer retries it.
+    "PORTAL_RETRY_BASE_SECONDS": 30,
+    "PORTAL_RETRY_MAX_SECONDS": 3600,
+    "PORTAL_MAX_ATTEMPTS": 8,
+    # Dossiers written by the bulk simulation (no services, no events hooks): "synced" =
+    # one snapshot message each, recorded as already held by the portal (history); "enqueue"
+    # = the same snapshot left pending for the worker to deliver; "skip" = nothing (they
+    # then count as not synchronised in DOSSIER_SYNC).
+    "PORTAL_BULK_HISTORY": "synced",
+    # Our local sandbox endpoint (/integrations/portal-sandbox/api/); off in production.
+    "PORTAL_SANDBOX_ENABLED": True,
+    # The token it accepts (Authorization: Bearer ...).
+    "PORTAL_SANDBOX_TOKEN": "sandbox-portal-token-not-for-production",
 }
 
 

@@ -212,3 +212,102 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.channel}"
+
+
+# --- Synchronisation with the national public service portal (Cổng DVCQG) ----------------
+
+
+class PortalSyncStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    FAILED = "failed", "Gửi lỗi, sẽ gửi lại"
+    SENT = "sent", "Đã đồng bộ"
+    DEAD = "dead", "Ngừng gửi (cần xử lý)"
+
+
+class PortalSyncMessage(models.Model):
+    """Outbox: one dossier event to deliver to the portal's exchange API, in order per
+    dossier (see cchc.integrations.portal). Written in the dossier service's own
+    transaction, so a rolled-back change leaves no message and a committed one always has
+    its message."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="portal_messages"
+    )
+    event_seq = models.PositiveIntegerField("sự kiện số")
+    action = models.CharField("thao tác", max_length=32)
+    event_at = models.DateTimeField("thời điểm sự kiện")
+    # "<dossier code>:<event seq>": sent as the Idempotency-Key header; the portal (and our
+    # sandbox) apply a key once, so a replay after a lost response changes nothing.
+    idempotency_key = models.CharField("khóa chống trùng", max_length=200, unique=True)
+    payload = models.JSONField("dữ liệu gửi", default=dict)
+    status = models.CharField(
+        "trạng thái",
+        max_length=16,
+        choices=PortalSyncStatus.choices,
+        default=PortalSyncStatus.PENDING,
+    )
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    next_attempt_at = models.DateTimeField("gửi lần tới", null=True, blank=True)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    response = models.JSONField("phản hồi của Cổng", default=dict, blank=True)
+    created_at = models.DateTimeField("tạo lúc")
+    sent_at = models.DateTimeField("đồng bộ lúc", null=True, blank=True)
+    # Written for dossiers the bulk simulation created (their history stands for data the
+    # portal already holds): never sent by us, counted as synchronised.
+    backfilled = models.BooleanField("dữ liệu lịch sử", default=False)
+
+    class Meta:
+        verbose_name = "bản tin đồng bộ Cổng DVCQG"
+        verbose_name_plural = "bản tin đồng bộ Cổng DVCQG"
+        ordering = ["dossier_id", "event_seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "event_seq"], name="portal_message_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="portal_message_sent_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="portal_message_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class PortalSandboxRecord(models.Model):
+    """What the local portal sandbox received (the portal's side of the exchange)."""
+
+    idempotency_key = models.CharField(max_length=200)
+    service = models.CharField(max_length=40)
+    ma_ho_so = models.CharField(max_length=200, db_index=True)
+    trang_thai = models.CharField(max_length=8, blank=True)
+    body = models.JSONField(default=dict)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key", "service"], name="portal_sandbox_once_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.idempotency_key}"
+
+
+class PortalSandboxFault(models.Model):
+    """One row (pk=1): the failure the sandbox is told to simulate, for tests and demos.
+
+    mode "" = answer normally; "error" = HTTP 503; "reject" = a business refusal
+    (error_code != 0); "timeout" = never answer in time. `remaining` failures, then
+    normal again (null = until switched off)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    mode = models.CharField(max_length=16, blank=True)
+    remaining = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.mode or "ok"

@@ -16,3 +16,13 @@ register_link(
         order=60,
     )
 )
+
+register_link(
+    NavLink(
+        key="portal_sync",
+        label=_("Đồng bộ Cổng DVCQG"),
+        url="integrations:portal_sync",
+        action=Action.PORTAL_SYNC_MANAGE,
+        order=61,
+    )
+)

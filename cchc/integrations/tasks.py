@@ -25,3 +25,10 @@ def sandbox_send_callback_task(reference: str) -> bool:
     from cchc.integrations.payments.sandbox import sandbox_send_callback
 
     return sandbox_send_callback(reference=reference)
+
+
+@task()
+def portal_deliver_dossier_task(dossier_id: int) -> list[str]:
+    from cchc.integrations.portal.outbox import portal_deliver_dossier
+
+    return [m.status for m in portal_deliver_dossier(dossier_id=dossier_id)]

@@ -20,6 +20,11 @@ def _hook_registered():
 
     if on_dossier_committed not in ON_COMMIT_HOOKS:
         ON_COMMIT_HOOKS.append(on_dossier_committed)
+    from cchc.dossiers.services import IN_TRANSACTION_HOOKS
+    from cchc.integrations.portal.outbox import on_dossier_changed
+
+    if on_dossier_changed not in IN_TRANSACTION_HOOKS:
+        IN_TRANSACTION_HOOKS.append(on_dossier_changed)
 
 
 @pytest.fixture(autouse=True)
