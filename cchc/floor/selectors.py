@@ -24,6 +24,7 @@ from cchc.floor.models import (
     TicketStatus,
 )
 from cchc.floor.services import RATING_WINDOW
+from cchc.indices.periods import Period
 from cchc.units.models import Unit, UnitKind
 
 if TYPE_CHECKING:
@@ -123,6 +124,65 @@ def counter_page(*, counter: Counter) -> CounterPage:
         .order_by("number")
     )
     return CounterPage(counter, current, waiting.count(), others)
+
+
+# --- Counter registry (the centre's manager) ------------------------------------------
+
+
+def managed_centres(*, user: User) -> list[Unit]:
+    """One-stop units whose counters the user manages (COUNTER_MANAGE)."""
+    return list(
+        units_in_scope(user, Action.COUNTER_MANAGE).filter(kind=UnitKind.ONE_STOP).order_by("name")
+    )
+
+
+@dataclass
+class Registry:
+    unit: Unit
+    counters: list[Counter]
+    hours: object  # cchc.calendars.workdays.OfficeHoursSpec
+    hours_own: bool  # the centre has its own row (else inherited or the default)
+    can_edit_hours: bool
+
+
+def centre_registry(*, user: User, unit: Unit) -> Registry:
+    """The counters of a centre with their sectors and officers, and its office hours
+    (5 queries, whatever the number of counters)."""
+    from cchc.accounts.permissions import has_permission
+    from cchc.calendars.models import OfficeHours
+    from cchc.calendars.selectors import office_hours_for_unit
+
+    counters = list(
+        Counter.objects.filter(unit=unit)
+        .select_related("officer")
+        .prefetch_related("sectors")
+        .order_by("number")
+    )
+    return Registry(
+        unit=unit,
+        counters=counters,
+        hours=office_hours_for_unit(unit=unit),
+        hours_own=OfficeHours.objects.filter(unit=unit).exists(),
+        can_edit_hours=has_permission(user, Action.CALENDAR_MANAGE, unit),
+    )
+
+
+def officer_choices(*, unit: Unit):
+    """Accounts that may work at the unit's counters (DOSSIER_RECEIVE on it today), as a
+    queryset for a form field."""
+    from cchc.accounts.models import RoleAssignment, User
+    from cchc.accounts.permissions import roles_for_action
+
+    today = _today()
+    lineage = [*unit.ancestor_ids, unit.pk]
+    user_ids = (
+        RoleAssignment.objects.filter(role__in=roles_for_action(Action.DOSSIER_RECEIVE))
+        .filter(Q(unit=unit) | Q(unit_id__in=lineage, include_subtree=True))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .values("user_id")
+    )
+    return User.objects.filter(pk__in=user_ids, is_active=True).order_by("full_name", "username")
 
 
 def announcement_text(*, ticket: Ticket) -> str:
@@ -279,6 +339,14 @@ class TimeStat:
         return round(self.service_total / self.served / 60, 1) if self.served else None
 
     @property
+    def rated(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def dissatisfied(self) -> int:
+        return self.ratings.get(RatingValue.DISSATISFIED, 0)
+
+    @property
     def satisfied_share(self) -> float | None:
         total = sum(self.ratings.values())
         if not total:
@@ -291,8 +359,8 @@ class TimeStat:
 
 @dataclass
 class Figures:
-    date_from: dt.date
-    date_to: dt.date
+    unit: Unit
+    period: Period
     total: TimeStat
     by_counter: list[TimeStat]
     by_officer: list[TimeStat]
@@ -300,15 +368,37 @@ class Figures:
     by_hour: list[TimeStat]
     peak_hours: list[TimeStat]
 
+    @property
+    def date_from(self) -> dt.date:
+        return self.period.first_day
 
-def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figures:
-    """Waiting time (queued → called), service time (called/started → done), abandoned
-    tickets and ratings per counter, officer, sector and hour of the day, over the units
-    the user may view (2 queries). Aggregated in Python: a centre issues hundreds of tickets
-    a day, and the hour of day is taken in local time the same way on every database."""
-    units = units_in_scope(user, Action.REPORT_VIEW)
+    @property
+    def date_to(self) -> dt.date:
+        return self.period.last_day
+
+
+PEAK_HOURS = 3
+
+
+def floor_figures(*, unit: Unit, period: Period) -> Figures:
+    """The floor figures of `unit` and every unit below it for `period` (ticket days
+    within its first and last day): waiting time (queued → called), service time
+    (called/started → done), abandoned tickets and the tablet's ratings, in total and per
+    counter, officer, sector and hour of the day (local), with the peak hours.
+
+    Stable signature for the dashboards and reports; no permission check (callers check
+    `REPORT_VIEW` on `unit`). 2 queries, aggregated in Python: a centre issues hundreds of
+    tickets a day, and the hour of day is taken in local time the same way on every
+    database. Booked tickets count from their check-in (a booking never checked in is not a
+    visit)."""
+    if unit.path:
+        in_scope = Q(unit__path__startswith=unit.path)
+        rated_scope = Q(ticket__unit__path__startswith=unit.path)
+    else:  # a unit whose path was never computed: itself only, never "everything"
+        in_scope, rated_scope = Q(unit=unit), Q(ticket__unit=unit)
+    days = {"day__gte": period.first_day, "day__lte": period.last_day}
     rows = (
-        Ticket.objects.filter(unit__in=units, day__gte=date_from, day__lte=date_to)
+        Ticket.objects.filter(in_scope, **days)
         .exclude(status=TicketStatus.BOOKED)
         .values(
             "pk",
@@ -326,7 +416,9 @@ def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figure
     )
     ratings: dict[int, str] = dict(
         CounterRating.objects.filter(
-            ticket__unit__in=units, ticket__day__gte=date_from, ticket__day__lte=date_to
+            rated_scope,
+            ticket__day__gte=period.first_day,
+            ticket__day__lte=period.last_day,
         ).values_list("ticket_id", "value")
     )
     total = TimeStat("Tổng")
@@ -339,16 +431,18 @@ def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figure
         return stat
 
     for r in rows:
-        keys = [("total", None)]
+        stats = [total]
         if r["counter__number"] is not None:
-            keys.append(("counter", f"{r['counter__unit__name']} – Quầy {r['counter__number']}"))
+            stats.append(
+                bucket("counter", f"{r['counter__unit__name']} – Quầy {r['counter__number']}")
+            )
         if r["officer__username"]:
-            keys.append(("officer", r["officer__full_name"] or r["officer__username"]))
-        keys.append(("sector", r["sector__name"] or "—"))
+            stats.append(bucket("officer", r["officer__full_name"] or r["officer__username"]))
+        stats.append(bucket("sector", r["sector__name"] or "—"))
         if r["queued_at"]:
-            keys.append(("hour", f"{timezone.localtime(r['queued_at']).hour:02d}:00"))
-        for kind, key in keys:
-            stat = total if kind == "total" else bucket(kind, key)
+            stats.append(bucket("hour", f"{timezone.localtime(r['queued_at']).hour:02d}:00"))
+        value = ratings.get(r["pk"])
+        for stat in stats:
             stat.tickets += 1
             if r["status"] == TicketStatus.ABANDONED:
                 stat.abandoned += 1
@@ -359,7 +453,6 @@ def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figure
                 stat.served += 1
                 begin = r["served_at"] or r["called_at"]
                 stat.service_total += (r["done_at"] - begin).total_seconds()
-            value = ratings.get(r["pk"])
             if value:
                 stat.ratings[value] = stat.ratings.get(value, 0) + 1
 
@@ -367,10 +460,10 @@ def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figure
         return [groups[kind][k] for k in sorted(groups[kind])]
 
     by_hour = ordered("hour")
-    peak = sorted(by_hour, key=lambda s: (-s.tickets, s.label))[:3]
+    peak = sorted(by_hour, key=lambda s: (-s.tickets, s.label))[:PEAK_HOURS]
     return Figures(
-        date_from=date_from,
-        date_to=date_to,
+        unit=unit,
+        period=period,
         total=total,
         by_counter=ordered("counter"),
         by_officer=ordered("officer"),
@@ -378,3 +471,8 @@ def floor_figures(*, user: User, date_from: dt.date, date_to: dt.date) -> Figure
         by_hour=by_hour,
         peak_hours=peak,
     )
+
+
+def figures_units_for_user(*, user: User) -> list[Unit]:
+    """Units whose floor figures the user may see (REPORT_VIEW), the widest first."""
+    return list(units_in_scope(user, Action.REPORT_VIEW).order_by("depth", "path"))

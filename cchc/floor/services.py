@@ -18,7 +18,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.accounts.permissions import DENIED_MESSAGE, Action, require
+from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require
 from cchc.floor.models import (
     AT_COUNTER_STATUSES,
     Counter,
@@ -59,26 +59,36 @@ def _local(at: dt.datetime) -> dt.datetime:
     return timezone.localtime(at)
 
 
-def office_open_check(*, unit: Unit, at: dt.datetime) -> None:
-    """Refuse (ValidationError) outside the unit's office hours or on a day off."""
-    from cchc.calendars.selectors import calendar_for_unit, office_hours_for_unit
+def _in_office_hours(calendar, at: dt.datetime) -> bool:
+    """Whether `at` lies within the unit's office hours on a working day, as the one
+    working-day module counts office time (cchc.calendars.workdays): the instant right
+    after `at` is office time exactly when `at` is in [period start, period end)."""
+    return calendar.working_time_between(at, at + dt.timedelta(microseconds=1)) > dt.timedelta()
 
-    local = _local(at)
-    if not calendar_for_unit(unit=unit).is_working_day(local.date()):
+
+def _hours_text(calendar) -> str:
+    return " và ".join(
+        f"{s.strftime('%H:%M')}–{e.strftime('%H:%M')}" for s, e in calendar.hours.periods
+    )
+
+
+def office_open_check(*, unit: Unit, at: dt.datetime) -> None:
+    """Refuse (ValidationError) outside the unit's office hours or on a day off.
+
+    Days off, make-up Saturdays and office hours all come from the unit's working
+    calendar (`calendar_for_unit`, the same one deadlines use); no rule of our own."""
+    from cchc.calendars.selectors import calendar_for_unit
+
+    calendar = calendar_for_unit(unit=unit)
+    if not calendar.is_working_day(at):
         _refuse(
             _("Hôm nay là ngày nghỉ, quầy không làm việc."),
             "day_off",
         )
-    hours = office_hours_for_unit(unit=unit)
-    now_t = local.time()
-    if not any(start <= now_t < end for start, end in hours.periods):
+    if not _in_office_hours(calendar, at):
         _refuse(
             _("Ngoài giờ làm việc (%(hours)s), quầy không thực hiện thao tác này.")
-            % {
-                "hours": " và ".join(
-                    f"{s.strftime('%H:%M')}–{e.strftime('%H:%M')}" for s, e in hours.periods
-                )
-            },
+            % {"hours": _hours_text(calendar)},
             "outside_office_hours",
         )
 
@@ -169,7 +179,7 @@ def ticket_book(
     priority: str = "",
 ) -> Ticket:
     """Book a visit in advance; the slip's QR code carries `ticket.token` for check-in."""
-    from cchc.calendars.selectors import calendar_for_unit, office_hours_for_unit
+    from cchc.calendars.selectors import calendar_for_unit
 
     sector = _clean_request(unit, sector, procedure, priority)
     now = timezone.now()
@@ -182,11 +192,15 @@ def ticket_book(
             "too_far",
             "booked_for",
         )
-    if not calendar_for_unit(unit=unit).is_working_day(local.date()):
+    calendar = calendar_for_unit(unit=unit)
+    if not calendar.is_working_day(local.date()):
         _refuse(_("Ngày đã chọn là ngày nghỉ."), "day_off", "booked_for")
-    hours = office_hours_for_unit(unit=unit)
-    if not any(s <= local.time() < e for s, e in hours.periods):
-        _refuse(_("Giờ đã chọn ngoài giờ làm việc."), "outside_office_hours", "booked_for")
+    if not _in_office_hours(calendar, booked_for):
+        _refuse(
+            _("Giờ đã chọn ngoài giờ làm việc (%(hours)s).") % {"hours": _hours_text(calendar)},
+            "outside_office_hours",
+            "booked_for",
+        )
     day = local.date()
     ticket = Ticket.objects.create(
         unit=unit,
@@ -242,20 +256,136 @@ def _counter_guard(actor: User | None, counter: Counter, now: dt.datetime) -> No
     office_open_check(unit=counter.unit, at=now)
 
 
-@transaction.atomic
-def counter_create(
-    *, actor: User, unit: Unit, number: int, name: str = "", sectors: list[Sector]
-) -> Counter:
-    """Register a counter of a one-stop unit (system administrators: UNIT_MANAGE)."""
+def _require_manager(actor: User | None, unit: Unit) -> None:
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_(DENIED_MESSAGE))
-    require(actor, Action.UNIT_MANAGE, unit)
+    require(actor, Action.COUNTER_MANAGE, unit)
+
+
+MAX_COUNTER_NUMBER = 999
+
+
+def _clean_counter(
+    unit: Unit,
+    *,
+    number: Any,
+    name: str,
+    sectors: list[Sector],
+    officer: User | None,
+    exclude_pk: int | None = None,
+) -> tuple[int, str]:
+    """Validate a counter's registry fields; every problem is reported at once."""
+    errors: dict[str, ValidationError] = {}
     if unit.kind != UnitKind.ONE_STOP:
         _refuse(_("Quầy chỉ thuộc Bộ phận Một cửa."), "not_one_stop", "unit")
-    if Counter.objects.filter(unit=unit, number=number).exists():
-        _refuse(_("Số quầy đã tồn tại."), "duplicate", "number")
-    counter = Counter.objects.create(unit=unit, number=number, name=name.strip())
+    try:
+        n = int(number)
+    except (TypeError, ValueError):
+        n = 0
+        errors["number"] = ValidationError(_("Số quầy phải là số nguyên."), code="invalid")
+    else:
+        if not 1 <= n <= MAX_COUNTER_NUMBER:
+            errors["number"] = ValidationError(
+                _("Số quầy phải từ 1 đến %(max)s.") % {"max": MAX_COUNTER_NUMBER}, code="range"
+            )
+        elif Counter.objects.filter(unit=unit, number=n).exclude(pk=exclude_pk or 0).exists():
+            errors["number"] = ValidationError(
+                _("Số quầy %(n)s đã có tại Bộ phận Một cửa này.") % {"n": n}, code="duplicate"
+            )
+    name = " ".join((name or "").split())
+    if len(name) > 255:
+        errors["name"] = ValidationError(_("Tên quầy tối đa 255 ký tự."), code="too_long")
+    if not sectors:
+        errors["sectors"] = ValidationError(
+            _("Vui lòng chọn ít nhất một lĩnh vực quầy tiếp nhận."), code="required"
+        )
+    if officer is not None and not has_permission(officer, Action.DOSSIER_RECEIVE, unit):
+        errors["officer"] = ValidationError(
+            _("%(name)s không phải công chức Một cửa của đơn vị này.")
+            % {"name": officer.full_name or officer.username},
+            code="not_one_stop_officer",
+        )
+    if errors:
+        raise ValidationError(errors)
+    return n, name
+
+
+@transaction.atomic
+def counter_create(
+    *,
+    actor: User,
+    unit: Unit,
+    number: int,
+    name: str = "",
+    sectors: list[Sector],
+    officer: User | None = None,
+) -> Counter:
+    """Register a counter of a one-stop unit (the centre's manager: COUNTER_MANAGE)."""
+    _require_manager(actor, unit)
+    number, name = _clean_counter(unit, number=number, name=name, sectors=sectors, officer=officer)
+    counter = Counter.objects.create(unit=unit, number=number, name=name, officer=officer)
     counter.sectors.set(sectors)
+    return counter
+
+
+@transaction.atomic
+def counter_update(
+    *,
+    actor: User,
+    counter: Counter,
+    number: int,
+    name: str = "",
+    sectors: list[Sector],
+    officer: User | None = None,
+) -> Counter:
+    """Change a counter's number, name, sectors or the officer at it (COUNTER_MANAGE).
+
+    Tickets already waiting keep their sector; a sector taken off the counter is still
+    served by any other counter that has it (the kiosk only offers served sectors)."""
+    counter = _lock_counter(counter)
+    _require_manager(actor, counter.unit)
+    number, name = _clean_counter(
+        counter.unit,
+        number=number,
+        name=name,
+        sectors=sectors,
+        officer=officer,
+        exclude_pk=counter.pk,
+    )
+    counter.number, counter.name, counter.officer = number, name, officer
+    counter.save(update_fields=["number", "name", "officer"])
+    counter.sectors.set(sectors)
+    return counter
+
+
+@transaction.atomic
+def counter_set_active(*, actor: User, counter: Counter, active: bool) -> Counter:
+    """Open or close a counter (COUNTER_MANAGE). A counter with a ticket at it, or a
+    ticket transferred to it and still waiting, cannot be closed: the citizen would be
+    left without a counter."""
+    counter = _lock_counter(counter)
+    _require_manager(actor, counter.unit)
+    if counter.is_active == active:
+        return counter
+    if not active:
+        busy = (
+            Ticket.objects.filter(counter=counter)
+            .filter(status__in=[*AT_COUNTER_STATUSES, TicketStatus.TRANSFERRED])
+            .order_by("number")
+            .first()
+        )
+        if busy is not None:
+            _refuse(
+                _(
+                    "Quầy đang có số %(n)s (%(s)s); hãy kết thúc hoặc chuyển số đó trước khi "
+                    "tạm ngừng quầy."
+                )
+                % {"n": busy.display, "s": busy.get_status_display().lower()},
+                "counter_busy",
+            )
+        counter.officer = None
+    counter.is_active = active
+    counter.save(update_fields=["is_active", "officer"])
     return counter
 
 

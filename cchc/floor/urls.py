@@ -16,4 +16,13 @@ urlpatterns = [
     path("danh-gia/<int:counter_id>/", views.tablet, name="tablet"),
     path("tra-cuu/", views.lookup, name="lookup"),
     path("so-lieu/", views.figures, name="figures"),
+    path("quan-ly/", views.manage_index, name="manage_index"),
+    path("quan-ly/<int:unit_id>/", views.manage, name="manage"),
+    path("quan-ly/<int:unit_id>/gio-lam-viec/", views.manage_hours, name="manage_hours"),
+    path("quan-ly/quay/<int:pk>/", views.manage_counter, name="manage_counter"),
+    path(
+        "quan-ly/quay/<int:pk>/hoat-dong/",
+        views.manage_counter_active,
+        name="manage_counter_active",
+    ),
 ]

@@ -4,8 +4,6 @@ staff. Views parse input, call one service or selector, render."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import Action, has_any_permission, has_permission
 from cchc.floor import selectors, services, voice
+from cchc.floor.forms import CounterForm, OfficeHoursForm
 from cchc.floor.models import Counter, Priority, RatingValue, Ticket
 from cchc.units.models import Unit, UnitKind
 
@@ -56,6 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "counters": counters,
             "units": sorted(units, key=lambda u: u.name),
             "can_figures": has_any_permission(request.user, Action.REPORT_VIEW),
+            "can_manage_counters": has_any_permission(request.user, Action.COUNTER_MANAGE),
         },
     )
 
@@ -339,12 +339,207 @@ def lookup(request: HttpRequest) -> HttpResponse:
 # --- Figures ----------------------------------------------------------------------------------
 
 
+def _figures_period(request: HttpRequest):
+    """`?period=2026-11` (any period the reports read), or `?from=…&to=…`; by default the
+    current month."""
+    from cchc.indices.periods import parse_period
+
+    raw = request.GET.get("period", "").strip()
+    if not raw:
+        date_from = parse_date(request.GET.get("from", "") or "")
+        date_to = parse_date(request.GET.get("to", "") or "")
+        if date_from or date_to:
+            today = timezone.localdate()
+            raw = f"{date_from or date_to or today}..{date_to or date_from or today}"
+        else:
+            raw = timezone.localdate().strftime("%Y-%m")
+    return parse_period(raw)
+
+
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
-    if not has_any_permission(request.user, Action.REPORT_VIEW):
+    """Waiting and service times of a unit (and the units below it) for a period; the
+    leader dashboard links here with `?unit=<pk>&period=<label>`."""
+    units = selectors.figures_units_for_user(user=request.user)
+    if not units:
         return _forbidden(request, _("Bạn không có quyền xem số liệu."))
-    today = timezone.localdate()
-    date_from = parse_date(request.GET.get("from", "") or "") or today - dt.timedelta(days=30)
-    date_to = parse_date(request.GET.get("to", "") or "") or today
-    data = selectors.floor_figures(user=request.user, date_from=date_from, date_to=date_to)
-    return render(request, "floor/figures.html", {"f": data})
+    unit = units[0]
+    if request.GET.get("unit"):
+        unit = next((u for u in units if str(u.pk) == request.GET["unit"]), None)
+        if unit is None:
+            return _forbidden(request, _("Bạn không có quyền xem số liệu của đơn vị này."))
+    context = {"units": units, "unit": unit, "period_text": request.GET.get("period", "")}
+    try:
+        period = _figures_period(request)
+    except ValidationError as exc:
+        context["errors"] = _errors(exc)
+        return render(request, "floor/figures.html", context, status=400)
+    context["f"] = selectors.floor_figures(unit=unit, period=period)
+    context["period_text"] = period.label
+    return render(request, "floor/figures.html", context)
+
+
+# --- Counter registry (the centre's manager) ------------------------------------------------
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field errors where the form has the
+    field, the rest above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _managed_centre(request: HttpRequest, unit_id: int) -> Unit:
+    unit = _one_stop(unit_id)
+    if not has_permission(request.user, Action.COUNTER_MANAGE, unit):
+        raise PermissionDenied(_("Bạn không quản lý quầy của Bộ phận Một cửa này."))
+    return unit
+
+
+def _registry_page(request, unit, form, hours_form, *, status=200) -> HttpResponse:
+    registry = selectors.centre_registry(user=request.user, unit=unit)
+    if hours_form is None and registry.can_edit_hours:
+        h = registry.hours
+        hours_form = OfficeHoursForm(
+            initial={
+                "morning_start": h.morning_start,
+                "morning_end": h.morning_end,
+                "afternoon_start": h.afternoon_start,
+                "afternoon_end": h.afternoon_end,
+                "receipt_cutoff": h.receipt_cutoff,
+            }
+        )
+    return render(
+        request,
+        "floor/manage.html",
+        {"r": registry, "form": form, "hours_form": hours_form},
+        status=status,
+    )
+
+
+@login_required
+def manage_index(request: HttpRequest) -> HttpResponse:
+    centres = selectors.managed_centres(user=request.user)
+    if not centres:
+        return _forbidden(request, _("Bạn không quản lý quầy của Bộ phận Một cửa nào."))
+    if len(centres) == 1:
+        return redirect("floor:manage", unit_id=centres[0].pk)
+    return render(request, "floor/manage_index.html", {"centres": centres})
+
+
+@login_required
+def manage(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The registry of a centre's counters; POST registers a new counter."""
+    try:
+        unit = _managed_centre(request, unit_id)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    officers = selectors.officer_choices(unit=unit)
+    if request.method == "POST":
+        form = CounterForm(request.POST, officers=officers)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                c = services.counter_create(
+                    actor=request.user,
+                    unit=unit,
+                    number=d["number"],
+                    name=d["name"],
+                    sectors=list(d["sectors"]),
+                    officer=d["officer"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã thêm %(c)s.") % {"c": c})
+                return redirect("floor:manage", unit_id=unit.pk)
+        return _registry_page(request, unit, form, None, status=400)
+    return _registry_page(request, unit, CounterForm(officers=officers), None)
+
+
+@login_required
+def manage_counter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one counter: number, name, sectors, the officer at it."""
+    c = get_object_or_404(Counter.objects.select_related("unit", "officer"), pk=pk)
+    if not has_permission(request.user, Action.COUNTER_MANAGE, c.unit):
+        return _forbidden(request, _("Bạn không quản lý quầy của Bộ phận Một cửa này."))
+    officers = selectors.officer_choices(unit=c.unit)
+    status = 200
+    if request.method == "POST":
+        form = CounterForm(request.POST, officers=officers)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.counter_update(
+                    actor=request.user,
+                    counter=c,
+                    number=d["number"],
+                    name=d["name"],
+                    sectors=list(d["sectors"]),
+                    officer=d["officer"],
+                )
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Đã lưu quầy số %(n)s.") % {"n": d["number"]})
+                return redirect("floor:manage", unit_id=c.unit_id)
+        status = 400
+    else:
+        form = CounterForm(
+            officers=officers,
+            initial={
+                "number": c.number,
+                "name": c.name,
+                "sectors": list(c.sectors.all()),
+                "officer": c.officer,
+            },
+        )
+    return render(request, "floor/manage_counter.html", {"c": c, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def manage_counter_active(request: HttpRequest, pk: int) -> HttpResponse:
+    c = get_object_or_404(Counter.objects.select_related("unit"), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.counter_set_active(actor=request.user, counter=c, active=active)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(
+            request,
+            (_("Đã mở lại %(c)s.") if active else _("Đã tạm ngừng %(c)s.")) % {"c": c},
+        )
+    return redirect("floor:manage", unit_id=c.unit_id)
+
+
+@login_required
+@require_POST
+def manage_hours(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The centre's office hours, through the calendars app's own service (CALENDAR_MANAGE);
+    every counter action is then guarded by them."""
+    from cchc.calendars.services import office_hours_set
+
+    try:
+        unit = _managed_centre(request, unit_id)
+    except PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    form = OfficeHoursForm(request.POST)
+    if form.is_valid():
+        try:
+            office_hours_set(actor=request.user, unit=unit, **form.cleaned_data)
+        except PermissionDenied as exc:
+            return _forbidden(request, str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu giờ làm việc của %(u)s.") % {"u": unit.name})
+            return redirect("floor:manage", unit_id=unit.pk)
+    officers = selectors.officer_choices(unit=unit)
+    return _registry_page(request, unit, CounterForm(officers=officers), form, status=400)

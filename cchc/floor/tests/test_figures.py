@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
 
 from cchc.floor import selectors, services
+from cchc.indices.periods import parse_period
 
 PASSWORD = "mat-khau-an-toan-2026"
 
@@ -46,9 +45,8 @@ def test_waiting_service_abandoned_and_peak_hours(floor, clock, django_assert_nu
     services.ticket_take(unit=w.one_stop, sector=floor.land)
     t = services.counter_call_next(actor=w.officer, counter=floor.counter_2)
     services.ticket_abandon(actor=w.officer, ticket=t)
-    day = dt.date(2026, 11, 16)
-    with django_assert_num_queries(2 + 1):  # scope (units in scope) + tickets + ratings
-        f = selectors.floor_figures(user=w.leader, date_from=day, date_to=day)
+    with django_assert_num_queries(2):  # tickets + ratings
+        f = selectors.floor_figures(unit=w.commune, period=parse_period("2026-11-16..2026-11-16"))
     assert f.total.tickets == 3 and f.total.abandoned == 1 and f.total.served == 2
     # Waits: 10, 20 and 0 minutes (the abandoned ticket was called at once).
     assert f.total.avg_wait_minutes == 10.0
@@ -63,11 +61,18 @@ def test_waiting_service_abandoned_and_peak_hours(floor, clock, django_assert_nu
     assert officer.ratings == {"very_satisfied": 1, "dissatisfied": 1}
 
 
-def test_figures_cover_only_units_in_scope(floor, clock):
+def test_figures_cover_the_unit_subtree_and_the_period(floor, clock):
     _visit(floor, clock, counter=floor.counter_1, sector=floor.civil, wait_min=1, serve_min=1)
-    day = dt.date(2026, 11, 16)
-    f = selectors.floor_figures(user=floor.world.outsider, date_from=day, date_to=day)
-    assert f.total.tickets == 0
+    w = floor.world
+    assert (
+        selectors.floor_figures(unit=w.commune, period=parse_period("2026-11")).total.tickets == 1
+    )
+    assert selectors.floor_figures(unit=w.province, period=parse_period("2026")).total.served == 1
+    other = selectors.floor_figures(unit=w.other_commune_one_stop, period=parse_period("2026-11"))
+    assert other.total.tickets == 0
+    assert (
+        selectors.floor_figures(unit=w.commune, period=parse_period("2026-10")).total.tickets == 0
+    )
 
 
 def test_figures_page(client, floor, clock):
@@ -77,6 +82,15 @@ def test_figures_page(client, floor, clock):
     body = page.content.decode()
     assert page.status_code == 200
     assert ("Quầy 1" in body and "4.0" in body) or "4,0" in body
+    # The dashboard's link: a unit and a period label.
+    w = floor.world
+    page = client.get(reverse("floor:figures"), {"unit": w.one_stop.pk, "period": "2026-11"})
+    assert page.status_code == 200 and "1 lượt lấy số" in page.content.decode()
+    bad = client.get(reverse("floor:figures"), {"unit": w.one_stop.pk, "period": "2026-13"})
+    assert bad.status_code == 400 and "không hợp lệ" in bad.content.decode()
+    # A unit outside the officer's scope is refused, not silently widened.
+    other = client.get(reverse("floor:figures"), {"unit": w.other_commune_one_stop.pk})
+    assert other.status_code == 403
     client.logout()
     client.login(username=floor.world.citizen.username, password=PASSWORD)
     assert client.get(reverse("floor:figures")).status_code == 403
