@@ -116,7 +116,9 @@ register(
 @register("index766_total", "Tổng điểm Bộ chỉ số 766 của đơn vị (% điểm tối đa)")
 def index766_total(unit: Any, year: int) -> FormulaValue:
     result = _index(unit, year)
-    percent = result.percent
+    # A unit that received no dossier in the year has no 766 result to score (the
+    # index would otherwise pass its database-only criteria as full marks).
+    percent = result.percent if result.dossiers else None
     return FormulaValue(
         None if percent is None else percent / 100,
         _index_url(unit, year),

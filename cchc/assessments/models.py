@@ -14,10 +14,12 @@ from cchc.assessments.surveys import SurveyKind
 
 
 class Framework(models.Model):
-    """A PAR framework for one year and level (versioned: a new year is a new row)."""
+    """A PAR framework for one year and level, versioned: a version that units have
+    started assessing against is read-only; Home Affairs copies it to a new version."""
 
     code = models.CharField("mã", max_length=64)
     year = models.PositiveSmallIntegerField("năm")
+    version = models.PositiveSmallIntegerField("phiên bản", default=1)
     level = models.CharField(
         "cấp",
         max_length=16,
@@ -29,15 +31,34 @@ class Framework(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-year", "level"]
+        ordering = ["-year", "level", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "level"], name="assessments_framework_year_level"
+                fields=["year", "level", "version"], name="assessments_framework_version"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.year})"
+        suffix = f", phiên bản {self.version}" if self.version > 1 else ""
+        return f"{self.title} ({self.year}{suffix})"
+
+
+class FrameworkChange(models.Model):
+    """Append-only history of edits to a framework's tree (services only ever insert)."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.at:%d/%m/%Y %H:%M})"
 
 
 class Area(models.Model):

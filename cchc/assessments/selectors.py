@@ -17,12 +17,14 @@ from cchc.accounts.permissions import Action, has_permission, scope_filter
 from cchc.assessments import formulas, heads, scoring, surveys
 from cchc.assessments.framework import FrameworkDef, parse_framework
 from cchc.assessments.models import (
+    Area,
     Assessment,
     AssessmentEvent,
     AssessmentStatus,
     Criterion,
     CriterionScore,
     Framework,
+    FrameworkChange,
     HeadEvaluation,
     Survey,
     SurveyResponse,
@@ -74,6 +76,55 @@ def framework_def(framework: Framework) -> FrameworkDef:
 
 def framework_list() -> QuerySet[Framework]:
     return Framework.objects.all()
+
+
+def framework_current_list() -> list[Framework]:
+    """The newest version of each (year, level): the one units open new assessments on."""
+    seen: set[tuple[int, str]] = set()
+    out = []
+    for f in Framework.objects.order_by("-year", "level", "-version"):
+        if (f.year, f.level) not in seen:
+            seen.add((f.year, f.level))
+            out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class AreaNode:
+    area: Area
+    max_points: Decimal
+    rows: list[tuple[Criterion, int]]  # (criterion, depth) in tree order
+
+
+def framework_tree(framework: Framework) -> list[AreaNode]:
+    """Areas with their criteria in tree order (sub-criteria under their parent)."""
+    criteria = list(Criterion.objects.filter(area__framework=framework).order_by("position", "pk"))
+    children: dict[int | None, list[Criterion]] = {}
+    for c in criteria:
+        children.setdefault(c.parent_id, []).append(c)
+    out = []
+    for area in framework.areas.order_by("position"):
+        rows: list[tuple[Criterion, int]] = []
+
+        def walk(c: Criterion, depth: int, rows: list[tuple[Criterion, int]] = rows) -> None:
+            rows.append((c, depth))
+            for k in children.get(c.pk, []):
+                walk(k, depth + 1)
+
+        tops = [c for c in children.get(None, []) if c.area_id == area.pk]
+        for c in tops:
+            walk(c, 0)
+        out.append(AreaNode(area, sum((c.max_points for c in tops), Decimal(0)), rows))
+    return out
+
+
+def framework_in_use(framework: Framework) -> bool:
+    """Units have opened assessments on it: its tree is read-only."""
+    return framework.assessments.exists()
+
+
+def framework_changes(framework: Framework) -> QuerySet[FrameworkChange]:
+    return framework.changes.select_related("actor").order_by("-at", "-id")
 
 
 def framework_bands(framework: Framework) -> tuple[scoring.Band, ...]:
@@ -413,13 +464,33 @@ def _late_percent(unit: Unit, year: int) -> tuple[Decimal | None, dict[str, Any]
     )
 
 
+def _tasks_on_time(unit: Unit, year: int) -> tuple[Decimal | None, dict[str, Any]]:
+    """Directive tasks the unit led that fell due in the year, done on time, in percent
+    (cchc.directives.selectors.unit_directive_record): on time / (on time + late +
+    overdue); tasks not yet due and cancelled ones are left out."""
+    from django.urls import reverse
+
+    from cchc.directives.selectors import unit_directive_record
+
+    record = unit_directive_record(unit=unit, year=year)
+    due = record.done_on_time + record.done_late + record.overdue
+    source = {
+        "source_url": f"{reverse('directives:unit_record', args=[unit.pk])}?year={year}",
+        "done_on_time": record.done_on_time,
+        "done_late": record.done_late,
+        "overdue": record.overdue,
+        "due": due,
+    }
+    return (Decimal(100) * record.done_on_time / due if due else None), source
+
+
 def head_inputs(*, unit: Unit, year: int) -> tuple[dict[str, Decimal | None], dict[str, Any]]:
     """The five components of a head's evaluation (percent 0..100 or None) and sources."""
     values: dict[str, Decimal | None] = {}
     sources: dict[str, Any] = {}
+    values["tasks"], sources["tasks"] = _tasks_on_time(unit, year)
     for key, name in (
         ("index766", "index766_total"),
-        ("tasks", "directive_tasks_on_time"),
         ("satisfaction", "sipas_index"),
     ):
         formula = formulas.get(name)

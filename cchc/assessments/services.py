@@ -33,6 +33,7 @@ from cchc.assessments.models import (
     Criterion,
     CriterionScore,
     Framework,
+    FrameworkChange,
     HeadEvaluation,
     HeadStatus,
     Remedy,
@@ -113,53 +114,275 @@ def framework_create_from_template(
     return framework_create(actor=actor, data=data)
 
 
+# --- Editing a framework's tree (Home Affairs) ---------------------------------------
+#
+# A version is editable until a unit opens an assessment against it (its scores point at
+# the criteria); after that it is read-only and Home Affairs copies it to a new version.
+# A criterion with sub-criteria takes the sum of their maxima (as an area takes the sum of
+# its criteria), so a change of points on a leaf rolls up; the tree is re-validated by
+# framework.parse_framework after every edit. Every edit is a FrameworkChange row.
+
+LOCKED_MESSAGE = (
+    "Bộ tiêu chí này đã được dùng để chấm điểm nên không thể sửa; "
+    "hãy sao chép thành phiên bản mới để sửa."
+)
+
+
+def _require_editable(framework: Framework) -> None:
+    if framework.assessments.exists():
+        raise ValidationError(LOCKED_MESSAGE, code="locked")
+
+
+def _change(framework: Framework, actor: User | None, kind: str, data: dict[str, Any]) -> None:
+    FrameworkChange.objects.create(framework=framework, actor=actor, kind=kind, data=data)
+
+
+def _roll_up(framework: Framework) -> None:
+    """Leaf flags and the maxima of criteria with sub-criteria, bottom-up."""
+    rows = list(Criterion.objects.filter(area__framework=framework))
+    children: dict[int, list[Criterion]] = {}
+    for c in rows:
+        if c.parent_id is not None:
+            children.setdefault(c.parent_id, []).append(c)
+
+    def settle(c: Criterion) -> Decimal:
+        kids = children.get(c.pk, [])
+        if kids:
+            total = sum((settle(k) for k in kids), Decimal(0))
+            if c.max_points != total or c.is_leaf:
+                c.max_points, c.is_leaf = total, False
+                c.method, c.formula = Method.SELF, ""
+                c.save(update_fields=["max_points", "is_leaf", "method", "formula"])
+        elif not c.is_leaf:
+            c.is_leaf = True
+            c.save(update_fields=["is_leaf"])
+        return c.max_points
+
+    for c in rows:
+        if c.parent_id is None:
+            settle(c)
+
+
+def _criterion_fields(
+    *,
+    code: str | None,
+    title: str | None,
+    max_points: Decimal | None,
+    method: str | None,
+    formula: str | None,
+) -> dict[str, Any]:
+    """Field-level checks shared by add and update (None = leave unchanged)."""
+    out: dict[str, Any] = {}
+    if code is not None:
+        code = code.strip()
+        if not code:
+            raise ValidationError({"code": "Vui lòng nhập mã tiêu chí."}, code="required")
+        out["code"] = code
+    if title is not None:
+        title = " ".join(title.split())
+        if not title:
+            raise ValidationError({"title": "Vui lòng nhập tên tiêu chí."}, code="required")
+        out["title"] = title
+    if max_points is not None:
+        if not max_points.is_finite() or max_points <= 0:
+            raise ValidationError({"max_points": "Điểm tối đa phải lớn hơn 0."}, code="max_points")
+        out["max_points"] = max_points
+    if method is not None:
+        if method not in {m.value for m in Method}:
+            raise ValidationError({"method": "Phương pháp chấm không hợp lệ."}, code="method")
+        out["method"] = method
+    if formula is not None:
+        formula = formula.strip()
+        if formula and not formulas.get(formula):
+            raise ValidationError({"formula": "Không có công thức tên này."}, code="formula")
+        out["formula"] = formula
+    return out
+
+
+def _check_leaf_method(criterion: Criterion) -> None:
+    if criterion.method == Method.SELF:
+        criterion.formula = ""
+    elif not criterion.formula:
+        raise ValidationError(
+            {"formula": "Tiêu chí tính tự động hoặc từ khảo sát phải chọn công thức."},
+            code="formula",
+        )
+
+
+def _code_free(framework: Framework, code: str, exclude: int | None = None) -> None:
+    taken = Criterion.objects.filter(area__framework=framework, code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists() or framework.areas.filter(code=code).exists():
+        raise ValidationError({"code": f"Mã “{code}” đã có trong bộ tiêu chí."}, code="duplicate")
+
+
 @transaction.atomic
 def criterion_update(
     *,
     actor: User,
     criterion: Criterion,
+    code: str | None = None,
     title: str | None = None,
     max_points: Decimal | None = None,
     evidence: str | None = None,
     method: str | None = None,
     formula: str | None = None,
 ) -> Criterion:
-    """Home Affairs edits a criterion while no unit has submitted under the framework."""
+    """Rename a criterion, change its points (leaves only), scoring method, formula or
+    the evidence required, in a version not yet in use."""
     require_any(actor, Action.ASSESSMENT_APPRAISE)
     criterion = (
         Criterion.objects.select_for_update().select_related("area__framework").get(pk=criterion.pk)
     )
-    framework = criterion.area.framework
-    if framework.assessments.exclude(status=AssessmentStatus.DRAFT).exists():
-        raise ValidationError(
-            "Đã có đơn vị gửi kết quả tự đánh giá theo bộ tiêu chí này; không thể sửa tiêu chí.",
-            code="locked",
-        )
-    before = {"title": criterion.title, "max": str(criterion.max_points)}
-    if title is not None:
-        if not title.strip():
-            raise ValidationError({"title": "Vui lòng nhập tên tiêu chí."}, code="required")
-        criterion.title = title.strip()
-    if max_points is not None:
-        criterion.max_points = max_points
+    framework = Framework.objects.select_for_update().get(pk=criterion.area.framework_id)
+    _require_editable(framework)
+    fields = _criterion_fields(
+        code=code, title=title, max_points=max_points, method=method, formula=formula
+    )
+    before = {
+        "code": criterion.code,
+        "title": criterion.title,
+        "max": str(criterion.max_points),
+        "method": criterion.method,
+        "formula": criterion.formula,
+        "evidence": criterion.evidence,
+    }
+    if not criterion.is_leaf:
+        if "max_points" in fields and fields["max_points"] != criterion.max_points:
+            raise ValidationError(
+                {
+                    "max_points": "Điểm tối đa của tiêu chí có tiêu chí thành phần là tổng "
+                    "điểm các tiêu chí thành phần; hãy sửa điểm của từng tiêu chí thành phần."
+                },
+                code="parent_points",
+            )
+        for name in ("method", "formula", "max_points"):  # a parent is not scored itself
+            fields.pop(name, None)
+    if "code" in fields:
+        _code_free(framework, fields["code"], exclude=criterion.pk)
+    for name, value in fields.items():
+        setattr(criterion, name, value)
     if evidence is not None:
         criterion.evidence = evidence.strip()
-    if method is not None:
-        criterion.method = method
-    if formula is not None:
-        criterion.formula = formula.strip()
-    if (
-        criterion.method != Method.SELF
-        and criterion.formula
-        and not formulas.get(criterion.formula)
-    ):
-        raise ValidationError({"formula": "Không có công thức tên này."}, code="formula")
+    if criterion.is_leaf:
+        _check_leaf_method(criterion)
     criterion.save()
-    # The whole tree must still add up (parent = sum of sub-criteria).
-    parse_framework(framework_document(framework))
-    for assessment in framework.assessments.all():
-        _event(assessment, actor, "criterion_edited", criterion, {"before": before})
+    _roll_up(framework)
+    parse_framework(framework_document(framework))  # the whole tree must still hold
+    _change(framework, actor, "criterion_edited", {"criterion": criterion.code, "before": before})
     return criterion
+
+
+@transaction.atomic
+def criterion_add(
+    *,
+    actor: User,
+    area: Area,
+    parent: Criterion | None = None,
+    code: str,
+    title: str,
+    max_points: Decimal | None,
+    method: str = Method.SELF,
+    formula: str = "",
+    evidence: str = "",
+) -> Criterion:
+    """A criterion in an area, or a sub-criterion of `parent` (which then takes the sum
+    of its sub-criteria's points and stops being scored itself)."""
+    require_any(actor, Action.ASSESSMENT_APPRAISE)
+    framework = Framework.objects.select_for_update().get(pk=area.framework_id)
+    _require_editable(framework)
+    if parent is not None and parent.area_id != area.pk:
+        raise ValidationError("Tiêu chí cha không thuộc lĩnh vực này.", code="parent")
+    if max_points is None:
+        raise ValidationError({"max_points": "Vui lòng nhập điểm tối đa."}, code="required")
+    fields = _criterion_fields(
+        code=code, title=title, max_points=max_points, method=method, formula=formula
+    )
+    _code_free(framework, fields["code"])
+    siblings = Criterion.objects.filter(area=area, parent=parent)
+    position = max((c.position for c in siblings), default=-1) + 1
+    criterion = Criterion(
+        area=area, parent=parent, position=position, evidence=(evidence or "").strip(), **fields
+    )
+    _check_leaf_method(criterion)
+    criterion.save()
+    _roll_up(framework)
+    parse_framework(framework_document(framework))
+    _change(
+        framework,
+        actor,
+        "criterion_added",
+        {"criterion": criterion.code, "parent": parent.code if parent else None},
+    )
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor: User, criterion: Criterion) -> None:
+    """Remove a criterion with its sub-criteria (an area keeps at least one criterion)."""
+    require_any(actor, Action.ASSESSMENT_APPRAISE)
+    criterion = Criterion.objects.select_related("area").get(pk=criterion.pk)
+    framework = Framework.objects.select_for_update().get(pk=criterion.area.framework_id)
+    _require_editable(framework)
+    if (
+        criterion.parent_id is None
+        and not Criterion.objects.filter(area=criterion.area, parent=None)
+        .exclude(pk=criterion.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            f"Lĩnh vực {criterion.area.code} phải còn ít nhất một tiêu chí.", code="last"
+        )
+    data = {"criterion": criterion.code, "title": criterion.title}
+    criterion.delete()
+    _roll_up(framework)
+    parse_framework(framework_document(framework))
+    _change(framework, actor, "criterion_deleted", data)
+
+
+@transaction.atomic
+def area_update(*, actor: User, area: Area, title: str) -> Area:
+    require_any(actor, Action.ASSESSMENT_APPRAISE)
+    framework = Framework.objects.select_for_update().get(pk=area.framework_id)
+    _require_editable(framework)
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "Vui lòng nhập tên lĩnh vực."}, code="required")
+    before = area.title
+    area.title = title
+    area.save(update_fields=["title"])
+    _change(framework, actor, "area_edited", {"area": area.code, "before": before})
+    return area
+
+
+@transaction.atomic
+def framework_copy(*, actor: User, framework: Framework) -> Framework:
+    """A new, editable version of the framework (same year and level, same tree)."""
+    require_any(actor, Action.ASSESSMENT_APPRAISE)
+    latest = (
+        Framework.objects.select_for_update()
+        .filter(year=framework.year, level=framework.level)
+        .order_by("-version")
+        .first()
+    )
+    version = (latest.version if latest else framework.version) + 1
+    base = framework.code.split("-v")[0] if "-v" in framework.code else framework.code
+    copy = Framework.objects.create(
+        code=f"{base}-v{version}",
+        year=framework.year,
+        version=version,
+        level=framework.level,
+        title=framework.title,
+        basis=framework.basis,
+        bands=framework.bands,
+    )
+    fw = framework_def(framework)
+    for position, a in enumerate(fw.areas):
+        area = Area.objects.create(framework=copy, code=a.code, title=a.title, position=position)
+        _create_criteria(area, a.criteria, None)
+    _change(copy, actor, "copied", {"from": framework.pk, "version": framework.version})
+    return copy
 
 
 # --- The yearly cycle --------------------------------------------------------------------

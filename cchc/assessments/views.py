@@ -15,11 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
 from cchc.assessments import formulas, heads, reports, selectors, services
 from cchc.assessments.models import (
+    Area,
     AssessmentStatus,
     Criterion,
     CriterionScore,
@@ -68,6 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "assessments": selectors.assessment_list(user=request.user),
             "frameworks": list(selectors.framework_list()),
+            "current_frameworks": selectors.framework_current_list(),
             "self_units": self_units,
             "appraiser": appraiser,
             "can_results": appraiser or has_any_permission(request.user, Action.DIRECTIVE_MANAGE),
@@ -206,25 +209,40 @@ def step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def framework(request: HttpRequest, pk: int) -> HttpResponse:
+    """The framework's tree; Home Affairs edits it while no unit has opened an assessment
+    on this version, and otherwise copies it to a new version."""
     fw = get_object_or_404(Framework, pk=pk)
     if not _is_appraiser(request) and not units_in_scope(request.user, Action.ASSESSMENT_SELF):
         raise PermissionDenied
-    criteria = list(
-        Criterion.objects.filter(area__framework=fw)
-        .select_related("area", "parent")
-        .order_by("area__position", "parent__position", "position", "pk")
-    )
+    appraiser = _is_appraiser(request)
+    in_use = selectors.framework_in_use(fw)
+    tree = selectors.framework_tree(fw)
     return render(
         request,
         "assessments/framework.html",
         {
             "framework": fw,
-            "areas": fw.areas.all(),
-            "criteria": criteria,
-            "editable": _is_appraiser(request),
+            "tree": tree,
+            "total": sum((a.max_points for a in tree), Decimal(0)),
+            "appraiser": appraiser,
+            "editable": appraiser and not in_use,
+            "in_use": in_use,
+            "methods": Criterion._meta.get_field("method").choices,
             "formulas": formulas.REGISTRY.values(),
+            "changes": list(selectors.framework_changes(fw)[:30]) if appraiser else [],
         },
     )
+
+
+def _criterion_input(post: Any) -> dict[str, Any]:
+    return {
+        "code": post.get("code"),
+        "title": post.get("title"),
+        "max_points": _decimal(post.get("max_points")),
+        "evidence": post.get("evidence"),
+        "method": post.get("method"),
+        "formula": post.get("formula"),
+    }
 
 
 @login_required
@@ -233,16 +251,73 @@ def criterion_edit(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResp
     criterion = get_object_or_404(Criterion, pk=criterion_pk, area__framework_id=pk)
     try:
         services.criterion_update(
-            actor=request.user,
-            criterion=criterion,
-            title=request.POST.get("title"),
-            max_points=_decimal(request.POST.get("max_points")),
-            evidence=request.POST.get("evidence"),
+            actor=request.user, criterion=criterion, **_criterion_input(request.POST)
         )
-        messages.success(request, "Đã sửa tiêu chí.")
+        messages.success(request, _("Đã sửa tiêu chí."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("assessments:framework", pk=pk)
+
+
+@login_required
+@require_POST
+def criterion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_object_or_404(Area, pk=request.POST.get("area") or 0, framework_id=pk)
+    parent = None
+    if request.POST.get("parent"):
+        parent = get_object_or_404(Criterion, pk=request.POST["parent"], area=area)
+    try:
+        data = _criterion_input(request.POST)
+        services.criterion_add(
+            actor=request.user,
+            area=area,
+            parent=parent,
+            code=data["code"] or "",
+            title=data["title"] or "",
+            max_points=data["max_points"],
+            method=data["method"] or "self",
+            formula=data["formula"] or "",
+            evidence=data["evidence"] or "",
+        )
+        messages.success(request, _("Đã thêm tiêu chí."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("assessments:framework", pk=pk)
+
+
+@login_required
+@require_POST
+def criterion_delete(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, area__framework_id=pk)
+    try:
+        services.criterion_delete(actor=request.user, criterion=criterion)
+        messages.success(request, _("Đã xóa tiêu chí."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("assessments:framework", pk=pk)
+
+
+@login_required
+@require_POST
+def area_edit(request: HttpRequest, pk: int, area_pk: int) -> HttpResponse:
+    area = get_object_or_404(Area, pk=area_pk, framework_id=pk)
+    try:
+        services.area_update(actor=request.user, area=area, title=request.POST.get("title", ""))
+        messages.success(request, _("Đã sửa lĩnh vực."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("assessments:framework", pk=pk)
+
+
+@login_required
+@require_POST
+def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    fw = get_object_or_404(Framework, pk=pk)
+    copy = services.framework_copy(actor=request.user, framework=fw)
+    messages.success(
+        request, _("Đã tạo phiên bản %(version)s để chỉnh sửa.") % {"version": copy.version}
+    )
+    return redirect("assessments:framework", pk=copy.pk)
 
 
 @login_required

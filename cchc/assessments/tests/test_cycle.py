@@ -221,12 +221,17 @@ def test_criterion_edit_keeps_the_tree_consistent_and_locks_after_submission(pro
         services.criterion_update(actor=prov.home_affairs, criterion=leaf, title="y")
 
 
-def test_department_template_sub_criteria_must_add_up(prov):
+def test_department_template_sub_criteria_roll_up_into_their_parent(prov):
     fw = services.framework_create_from_template(actor=None, name="par_department", year=2026)
     child = Criterion.objects.get(area__framework=fw, code="1.4.1")
+    parent = child.parent
+    before = parent.max_points
+    services.criterion_update(actor=prov.home_affairs, criterion=child, max_points=D(2))
+    # 1.4.1 was worth 1: its parent grows by one point, as the sum of its sub-criteria.
+    assert Criterion.objects.get(pk=parent.pk).max_points == before + 1
     with pytest.raises(ValidationError, match="tổng điểm các tiêu chí thành phần"):
-        services.criterion_update(actor=prov.home_affairs, criterion=child, max_points=D(2))
-    assert Criterion.objects.get(pk=child.pk).max_points == 1
+        services.criterion_update(actor=prov.home_affairs, criterion=parent, max_points=D(50))
+    assert Criterion.objects.get(pk=parent.pk).max_points == before + 1
     assert Framework.objects.filter(year=2026).count() == 2
 
 
