@@ -10,7 +10,7 @@ def local_idp_in_deployment(app_configs, **kwargs):
             Warning(
                 "The local test identity provider (/idp/) is enabled: anyone can sign in as "
                 "anyone through it.",
-                hint="Unset CCHC_SSO_LOCAL_IDP in production.",
+                hint="Run production with config.settings.prod and CCHC_SSO_LOCAL_IDP unset.",
                 id="sso.W001",
             )
         ]

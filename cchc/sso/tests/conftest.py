@@ -90,7 +90,9 @@ class Flow:
         page = self.http.get(authorize_url)
         assert page.status_code == 200, page.text
         data = dict(HIDDEN_INPUT.findall(page.text))
-        data["csrfmiddlewaretoken"] = CSRF_INPUT.search(page.text).group(1)
+        token = CSRF_INPUT.search(page.text)
+        assert token is not None
+        data["csrfmiddlewaretoken"] = token.group(1)
         data.update({"action": "approve", **form})
         r = self.http.post(authorize_url.split("?")[0], data=data, allow_redirects=False)
         assert r.status_code == 302, r.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 from django.http import JsonResponse
 from django.urls import path
@@ -36,19 +37,19 @@ def _tampered(id_token: str, mode: str) -> str | None:
         claims["sub"] = "someone-else"
         return f"{header_b64}.{_b64(json.dumps(claims).encode())}.{signature}"
     if mode == "foreign_key":  # a key the provider never published, under its key id
-        other = RSAKey.generate_key(2048, parameters={"kid": key.kid}, private=True)
+        other = RSAKey.generate_key(2048, parameters={"kid": str(key.kid)}, private=True)
         return jwt.encode(header, claims, other)
     if mode == "alg_none":
         return _b64(b'{"alg":"none"}') + f".{payload_b64}."
     if mode == "no_id_token":
         return None
-    changes = {
+    table: dict[str, dict[str, Any]] = {
         "expired": {"iat": now - 3600, "exp": now - 1800},
         "nonce": {"nonce": "not-the-one-we-sent"},
         "audience": {"aud": "another-application"},
         "issuer": {"iss": "https://attacker.example/idp"},
-    }[mode]
-    return jwt.encode(header, {**claims, **changes}, key)
+    }
+    return jwt.encode(header, {**claims, **table[mode]}, key)
 
 
 @csrf_exempt
