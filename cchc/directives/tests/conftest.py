@@ -116,3 +116,19 @@ def people(tree):
         vp=person("cv.vp", Role.SPECIALIST, tree.c_vp),
         pkt=person("cv.pkt", Role.SPECIALIST, tree.c_pkt),
     )
+
+
+@pytest.fixture
+def confirmed(tree, people):
+    """The commune notice confirmed: 1 VP leads with PKT coordinating (due Fri
+    14/11/2025 17:00, monthly reports), 2 PKT leads, 3 VP leads (reviewer's pick)."""
+    from cchc.directives.services import directive_confirm, directive_import, draft_tasks
+
+    draft = directive_import(actor=people.chairman, text=COMMUNE_NOTICE, issuer=tree.commune_pc)
+    rows = draft_tasks(draft)
+    rows[2]["lead_codes"] = ["T-C.VP"]
+    return directive_confirm(actor=people.chairman, draft=draft, corrections=rows)
+
+
+# The smallest file cchc.core.uploads accepts as a PDF (magic number and %%EOF).
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
