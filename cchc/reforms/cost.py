@@ -13,16 +13,25 @@ chính), which replaced Thông tư 07/2014/TT-BTP:
   counted — so a shorter processing time limit does not lower the compliance cost here;
   it is reported separately as citizen waiting days saved.
 
-(Text of Điều 27 as read from the published Thông tư, e.g.
-https://hethongphapluat.com/thong-tu-02-2017-tt-vpcp-huong-dan-ve-nghiep-vu-kiem-soat-thu-tuc-hanh-chinh-do-van-phong-chinh-phu-ban-hanh/dieu-27)
+Text of Điều 27 khoản 1–3 as read from the published Thông tư:
+https://hethongphapluat.com/thong-tu-02-2017-tt-vpcp-huong-dan-ve-nghiep-vu-kiem-soat-thu-tuc-hanh-chinh-do-van-phong-chinh-phu-ban-hanh/dieu-27
+(stored copy, searched 27/11/2026).
 
-The cost of the work (khoản 4, "cách xác định các loại chi phí cụ thể") is computed as
-hours spent × income per hour. We could not retrieve the exact text of khoản 4 and its
-appendix (the divisors used to turn an average monthly income into an hourly one), so
-the hourly income is an explicit, editable input; `income_per_hour_from_monthly` turns a
-monthly figure into an hourly one with the divisors as parameters (default 22 working
-days × 8 hours — Điều 105 Bộ luật Lao động 2019: 8 hours a day; a 22-day month is our
-assumption, to be checked against the appendix).
+The cost of the work (khoản 4, "Cách xác định các loại chi phí cụ thể để tính chi phí
+tuân thủ thủ tục hành chính") is computed as hours spent × income per hour. NOT FOUND:
+the stored copy ends at the heading of khoản 4, and neither its text nor the Thông tư's
+appendix/forms, nor the earlier guidance on the same calculation (Công văn 28/CCTTHC, 15/01/2010, of
+the Prime Minister's working group on TTHC reform — only its opening was retrievable),
+could be read, so the official way to turn an average income into an hourly one (which
+income statistic, which divisors) is NOT verified. Hence:
+- the hourly income is an explicit, editable input with a required source note
+  (``Proposal.income_source``; khoản 2 điểm a: where sources differ, take the lower
+  average);
+- or it is derived from a monthly income entered on the proposal with editable divisors
+  (``income_per_hour_from_monthly``): default 22 working days a month × 8 hours a day.
+  8 hours: Điều 105 khoản 1 Bộ luật Lao động 2019 (normal hours ≤ 8 a day); 22 days: our
+  assumption (a five-day week, Quyết định 188/1999/QĐ-TTg for the civil service:
+  ≈ 21.7 working days a month), to be checked against khoản 4 when its text is at hand.
 """
 
 from __future__ import annotations

@@ -44,6 +44,21 @@ class Proposal(models.Model):
         "thu nhập bình quân một giờ (đồng)", max_digits=14, decimal_places=0
     )
     income_source = models.CharField("nguồn số liệu thu nhập", max_length=500)
+    # When set, income_per_hour = monthly_income / working_days_per_month / hours_per_day
+    # (cchc.reforms.cost.income_per_hour_from_monthly; divisors editable, see there why).
+    monthly_income = models.DecimalField(
+        "thu nhập bình quân một tháng (đồng)",
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+    )
+    working_days_per_month = models.DecimalField(
+        "số ngày làm việc một tháng", max_digits=5, decimal_places=2, default=Decimal(22)
+    )
+    hours_per_day = models.DecimalField(
+        "số giờ làm việc một ngày", max_digits=5, decimal_places=2, default=Decimal(8)
+    )
     fees = models.DecimalField(
         "phí, lệ phí một lần (đồng)", max_digits=14, decimal_places=0, default=0
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, require
 from cchc.procedures.models import Procedure
+from cchc.reforms import cost
 from cchc.reforms.models import (
     ChangeKind,
     Initiative,
@@ -44,6 +45,63 @@ def _amount(value: Any, field: str, *, integer: bool = False) -> Decimal:
     return number
 
 
+def _cost_inputs(
+    *,
+    hours: Any,
+    income_per_hour: Any,
+    income_source: str,
+    subjects_per_year: Any,
+    frequency_per_year: Any,
+    fees: Any,
+    other_costs: Any,
+    monthly_income: Any,
+    working_days_per_month: Any,
+    hours_per_day: Any,
+) -> dict[str, Any]:
+    """The documented inputs of the compliance cost (cchc.reforms.cost), checked.
+
+    The hourly income is typed, or derived from a monthly income with the divisors
+    (days a month, hours a day) — see cost.py for why the divisors are inputs."""
+    if not (income_source or "").strip():
+        # Điều 27 TT 02/2017/TT-VPCP: the figures used must be traceable.
+        _refuse("income_source", "Vui lòng ghi nguồn số liệu thu nhập bình quân.", "required")
+    values: dict[str, Any] = {
+        "hours": _amount(hours, "hours"),
+        "subjects_per_year": int(_amount(subjects_per_year, "subjects_per_year", integer=True)),
+        "frequency_per_year": _amount(frequency_per_year, "frequency_per_year"),
+        "fees": _amount(fees, "fees", integer=True),
+        "other_costs": _amount(other_costs, "other_costs", integer=True),
+        "income_source": income_source.strip(),
+        "working_days_per_month": _amount(working_days_per_month, "working_days_per_month")
+        if str(working_days_per_month or "").strip()
+        else cost.DEFAULT_WORKING_DAYS_PER_MONTH,
+        "hours_per_day": _amount(hours_per_day, "hours_per_day")
+        if str(hours_per_day or "").strip()
+        else cost.DEFAULT_HOURS_PER_DAY,
+    }
+    if not 0 < values["working_days_per_month"] <= 31:
+        _refuse("working_days_per_month", "Số ngày làm việc một tháng phải từ 1 đến 31.")
+    if not 0 < values["hours_per_day"] <= 24:
+        _refuse("hours_per_day", "Số giờ làm việc một ngày phải từ 1 đến 24.")
+    if str(monthly_income or "").strip():
+        values["monthly_income"] = _amount(monthly_income, "monthly_income", integer=True)
+        values["income_per_hour"] = cost.income_per_hour_from_monthly(
+            values["monthly_income"],
+            working_days_per_month=values["working_days_per_month"],
+            hours_per_day=values["hours_per_day"],
+        )
+    else:
+        if not str(income_per_hour or "").strip():
+            _refuse(
+                "income_per_hour",
+                "Vui lòng nhập thu nhập bình quân một giờ hoặc một tháng.",
+                "required",
+            )
+        values["monthly_income"] = None
+        values["income_per_hour"] = _amount(income_per_hour, "income_per_hour", integer=True)
+    return values
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -59,33 +117,81 @@ def proposal_create(
     fees: Any = 0,
     other_costs: Any = 0,
     rationale: str = "",
+    monthly_income: Any = None,
+    working_days_per_month: Any = None,
+    hours_per_day: Any = None,
 ) -> Proposal:
     """A draft proposal of `unit` (any unit may propose: REPORT_VIEW on it)."""
     require(actor, Action.REPORT_VIEW, unit)
     title = " ".join((title or "").split())
     if not title:
         _refuse("title", "Vui lòng nhập tên phương án.", "required")
-    if not (income_source or "").strip():
-        # Điều 27 TT 02/2017/TT-VPCP: the figures used must be traceable.
-        _refuse("income_source", "Vui lòng ghi nguồn số liệu thu nhập bình quân.", "required")
-    values = {
-        "hours": _amount(hours, "hours"),
-        "income_per_hour": _amount(income_per_hour, "income_per_hour", integer=True),
-        "subjects_per_year": int(_amount(subjects_per_year, "subjects_per_year", integer=True)),
-        "frequency_per_year": _amount(frequency_per_year, "frequency_per_year"),
-        "fees": _amount(fees, "fees", integer=True),
-        "other_costs": _amount(other_costs, "other_costs", integer=True),
-    }
+    values = _cost_inputs(
+        hours=hours,
+        income_per_hour=income_per_hour,
+        income_source=income_source,
+        subjects_per_year=subjects_per_year,
+        frequency_per_year=frequency_per_year,
+        fees=fees,
+        other_costs=other_costs,
+        monthly_income=monthly_income,
+        working_days_per_month=working_days_per_month,
+        hours_per_day=hours_per_day,
+    )
     return Proposal.objects.create(
         procedure=procedure,
         unit=unit,
         title=title,
         rationale=(rationale or "").strip(),
-        income_source=income_source.strip(),
         created_by=actor,
         created_at=timezone.now(),
         **values,
     )
+
+
+@transaction.atomic
+def proposal_update(
+    *,
+    actor: User,
+    proposal: Proposal,
+    hours: Any,
+    income_per_hour: Any,
+    income_source: str,
+    subjects_per_year: Any,
+    frequency_per_year: Any,
+    fees: Any,
+    other_costs: Any,
+    monthly_income: Any = None,
+    working_days_per_month: Any = None,
+    hours_per_day: Any = None,
+) -> Proposal:
+    """Correct the cost inputs of a draft; the items' savings must still fit in them."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    require(actor, Action.REPORT_VIEW, proposal.unit)
+    _require_draft(proposal)
+    values = _cost_inputs(
+        hours=hours,
+        income_per_hour=income_per_hour,
+        income_source=income_source,
+        subjects_per_year=subjects_per_year,
+        frequency_per_year=frequency_per_year,
+        fees=fees,
+        other_costs=other_costs,
+        monthly_income=monthly_income,
+        working_days_per_month=working_days_per_month,
+        hours_per_day=hours_per_day,
+    )
+    items = list(proposal.items.all())
+    if sum((i.hours_saved for i in items), Decimal(0)) > values["hours"]:
+        _refuse("hours", "Số giờ thực hiện nhỏ hơn tổng số giờ các nội dung tiết kiệm.")
+    if sum((i.cost_saved for i in items), Decimal(0)) > values["other_costs"]:
+        _refuse("other_costs", "Chi phí khác nhỏ hơn tổng chi phí các nội dung tiết kiệm.")
+    if sum((i.fee_saved for i in items), Decimal(0)) > values["fees"]:
+        _refuse("fees", "Phí, lệ phí nhỏ hơn tổng mức giảm của các nội dung.")
+    for name, value in values.items():
+        setattr(proposal, name, value)
+    proposal.save(update_fields=list(values))
+    return proposal
 
 
 def _require_draft(proposal: Proposal) -> None:

@@ -102,6 +102,9 @@ def proposals(request: HttpRequest) -> HttpResponse:
                 fees=post.get("fees", "0"),
                 other_costs=post.get("other_costs", "0"),
                 rationale=post.get("rationale", ""),
+                monthly_income=post.get("monthly_income", ""),
+                working_days_per_month=post.get("working_days_per_month", ""),
+                hours_per_day=post.get("hours_per_day", ""),
             )
         except (units.model.DoesNotExist, Procedure.DoesNotExist):
             messages.error(request, _("Vui lòng chọn đơn vị và thủ tục."))
@@ -164,6 +167,22 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 fee_saved=post.get("fee_saved", "0"),
                 days_saved=post.get("days_saved", "0"),
             )
+        elif action == "inputs":
+            services.proposal_update(
+                actor=request.user,
+                proposal=p,
+                hours=post.get("hours", ""),
+                income_per_hour=post.get("income_per_hour", ""),
+                income_source=post.get("income_source", ""),
+                subjects_per_year=post.get("subjects_per_year", ""),
+                frequency_per_year=post.get("frequency_per_year", ""),
+                fees=post.get("fees", "0"),
+                other_costs=post.get("other_costs", "0"),
+                monthly_income=post.get("monthly_income", ""),
+                working_days_per_month=post.get("working_days_per_month", ""),
+                hours_per_day=post.get("hours_per_day", ""),
+            )
+            messages.success(request, _("Đã cập nhật số liệu tính chi phí."))
         elif action == "submit":
             services.proposal_submit(actor=request.user, proposal=p)
         elif action in ("approve", "reject"):

@@ -255,3 +255,89 @@ def test_mining_a_simulated_year():
     for r in data.results:
         for s in r.steps:
             assert s.times.median <= s.times.p90
+
+
+def test_hourly_income_from_a_monthly_income_and_editable_inputs(clock):  # noqa: F811
+    """Hand-computed: 8.800.000 đ/month ÷ 22 days ÷ 8 h = 50.000 đ/h; 4 h × 50.000 =
+    200.000 + 50.000 fees + 30.000 other = 280.000 đ a time; × 1.000 subjects × 1 =
+    280.000.000 đ a year (Điều 27 khoản 3 TT 02/2017/TT-VPCP)."""
+    world = make_world()
+    p = services.proposal_create(
+        actor=world.leader,
+        unit=world.department,
+        procedure=world.procedure,
+        title="Liên thông khai sinh",
+        hours="4",
+        income_per_hour="",
+        monthly_income="8800000",
+        income_source="Thu nhập bình quân đầu người một tháng 2025 (Cục Thống kê tỉnh)",
+        subjects_per_year="1000",
+        fees="50000",
+        other_costs="30000",
+    )
+    assert (p.income_per_hour, p.working_days_per_month, p.hours_per_day) == (50000, 22, 8)
+    c = selectors.proposal_cost(p)
+    assert c.reduction.before.labour == 200000
+    assert c.reduction.before.per_execution == 280000
+    assert c.reduction.before.per_year == 280_000_000
+    services.proposal_item_add(
+        actor=world.leader,
+        proposal=p,
+        kind=ChangeKind.REUSE_COMPONENT,
+        target="Giấy chứng sinh",
+        hours_saved="1",
+        cost_saved="20000",
+    )
+    # The divisors are inputs: 20 working days → 8.800.000 ÷ 20 ÷ 8 = 55.000 đ/h.
+    p = services.proposal_update(
+        actor=world.leader,
+        proposal=p,
+        hours="4",
+        income_per_hour="",
+        monthly_income="8800000",
+        working_days_per_month="20",
+        hours_per_day="8",
+        income_source="Cục Thống kê tỉnh",
+        subjects_per_year="1000",
+        frequency_per_year="1",
+        fees="50000",
+        other_costs="30000",
+    )
+    assert p.income_per_hour == 55000
+    c = selectors.proposal_cost(fresh_proposal(p))
+    # Before 4 × 55.000 + 80.000 = 300.000; after 3 × 55.000 + 50.000 + 10.000 = 225.000.
+    assert (c.reduction.before.per_execution, c.reduction.after.per_execution) == (
+        300000,
+        225000,
+    )
+    assert c.reduction.per_year == 75_000_000 and c.reduction.percent == Decimal("25.00")
+    # Inputs that no longer hold the items' savings, bad divisors: refused, nothing changes.
+    base = {
+        "actor": world.leader,
+        "proposal": p,
+        "income_per_hour": "30000",
+        "income_source": "x",
+        "subjects_per_year": "1000",
+        "frequency_per_year": "1",
+        "fees": "50000",
+        "other_costs": "30000",
+    }
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_update(**base, hours="0.5")
+    assert "hours" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_update(**base, hours="4", monthly_income="1", working_days_per_month="0")
+    assert "working_days_per_month" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.proposal_update(**{**base, "income_per_hour": ""}, hours="4")
+    assert "income_per_hour" in exc.value.message_dict
+    assert fresh_proposal(p).income_per_hour == 55000
+    services.proposal_submit(actor=world.leader, proposal=p)
+    with pytest.raises(ValidationError, match="dự thảo"):
+        services.proposal_update(**base, hours="4")
+
+
+def fresh_proposal(p):
+    from cchc.reforms.models import Proposal
+
+    return Proposal.objects.prefetch_related("items").get(pk=p.pk)

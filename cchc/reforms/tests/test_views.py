@@ -104,6 +104,29 @@ def test_proposal_flow_through_the_screens(client, world, django_assert_num_quer
     )
     client.post(item, {"kind": "cut_step", "target": "", "hours_saved": "1"})  # refused
     assert p.items.count() == 1
+    # The inputs are corrected on the draft: a monthly income ÷ 22 days ÷ 8 hours.
+    inputs = {
+        "hours": "4",
+        "income_per_hour": "",
+        "monthly_income": "5280000",
+        "working_days_per_month": "22",
+        "hours_per_day": "8",
+        "income_source": "Thu nhập bình quân đầu người một tháng (Cục Thống kê)",
+        "subjects_per_year": "1200",
+        "frequency_per_year": "1",
+        "fees": "8000",
+        "other_costs": "32000",
+    }
+    action = reverse("reforms:proposal_action", args=[p.pk, "inputs"])
+    response = client.post(action, inputs, follow=True)
+    assert "Đã cập nhật số liệu tính chi phí." in response.content.decode()
+    html = response.content.decode()
+    income = html[html.index('id="income"') : html.index("</td>", html.index('id="income"'))]
+    assert "30.000 = 5.280.000 ÷ 22 ngày ÷ 8 giờ" in income, income
+    response = client.post(action, {**inputs, "hours": "1"}, follow=True)  # < items' 1,5 h
+    assert "nhỏ hơn tổng số giờ" in response.content.decode()
+    p.refresh_from_db()
+    assert (p.hours, p.monthly_income, p.income_per_hour) == (4, 5280000, 30000)
     client.post(reverse("reforms:proposal_action", args=[p.pk, "submit"]))
     page = reverse("reforms:proposal", args=[p.pk])
     html = _count(client, page, django_assert_num_queries, 8).content.decode()
