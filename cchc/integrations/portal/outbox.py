@@ -79,7 +79,7 @@ def _event_snapshot(e: DossierEvent, step_due_at: dt.datetime | None) -> dataset
         action=e.action,
         created_at=e.created_at,
         actor_name=str(e.actor) if e.actor_id else "",
-        unit_name=e.unit.name if e.unit_id else "",
+        unit_name=e.unit.name if e.unit is not None else "",
         reason=str(payload.get("reason") or "")[:1000],
         step_due_at=step_due_at,
     )
@@ -349,10 +349,18 @@ def portal_after_bulk(ids: range) -> int:
 
 
 def _backfill(ids: range, mode: str) -> int:
+    return _backfill_qs(Dossier.objects.filter(pk__gte=ids.start, pk__lt=ids.stop), mode)
+
+
+def _backfill_ids(ids: list[int], mode: str) -> int:
+    return _backfill_qs(Dossier.objects.filter(pk__in=ids), mode)
+
+
+def _backfill_qs(dossiers: QuerySet[Dossier], mode: str) -> int:
     last = DossierEvent.objects.filter(
         dossier_id=OuterRef("pk"), action__in=dataset.SYNCED_ACTIONS
     ).order_by("-seq")
-    dossiers = Dossier.objects.filter(pk__gte=ids.start, pk__lt=ids.stop).annotate(
+    dossiers = dossiers.annotate(
         last_seq=Subquery(last.values("seq")[:1]),
         already=Exists(PortalSyncMessage.objects.filter(dossier_id=OuterRef("pk"))),
     )

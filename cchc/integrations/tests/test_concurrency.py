@@ -42,3 +42,25 @@ def test_simultaneous_hooks_queue_one_message(integ, world):
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Notification.objects.filter(dossier=dossier).count() == 1
     assert len({tuple(r) for r in results}) == 1
+
+
+def test_simultaneous_portal_workers_send_each_message_once_in_order(integ, world):
+    from cchc.dossiers.tests.factories import drive_to
+    from cchc.integrations.models import PortalSandboxRecord, PortalSyncMessage
+    from cchc.integrations.portal.outbox import portal_sync_due
+
+    dossiers = [receive(world) for _ in range(3)]
+    for d in dossiers:
+        drive_to(world, d, "approved")
+    # The immediate task backend delivered on commit; put everything back in the queue.
+    PortalSyncMessage.objects.update(status="pending", attempts=0, sent_at=None)
+    PortalSandboxRecord.objects.all().delete()
+    results = run_threads(4, lambda i: portal_sync_due())
+    assert not [r for r in results if isinstance(r, Exception)], results
+    messages = list(PortalSyncMessage.objects.order_by("dossier_id", "event_seq"))
+    assert {(m.status, m.attempts) for m in messages} == {("sent", 1)}
+    sent = list(PortalSandboxRecord.objects.filter(service="DongBoHoSoMC").order_by("pk"))
+    assert len(sent) == len(messages)
+    for d in dossiers:
+        keys = [r.idempotency_key for r in sent if r.ma_ho_so == d.code]
+        assert keys == [m.idempotency_key for m in messages if m.dossier_id == d.pk]

@@ -396,3 +396,19 @@ def test_bulk_history_is_backfilled_as_synced_or_enqueued(integ, world, clock):
     assert [m.status for m in PortalSyncMessage.objects.all()] == [S.PENDING, S.PENDING]
     assert outbox.portal_sync_due()["sent"] == 2
     assert {r.ma_ho_so for r in records()} == {a.code, b.code}
+
+
+def test_demo_state_leaves_dead_failed_and_sent_messages(integ, world, clock):
+    from cchc.integrations.portal.demo import portal_demo_state
+
+    integ["PORTAL_SYNC_ENABLED"] = False
+    dossiers = [receive(world) for _ in range(6)]
+    integ["PORTAL_SYNC_ENABLED"] = True
+    outbox.portal_after_bulk(range(dossiers[0].pk, dossiers[-1].pk + 1))
+    clock.advance(hours=1)
+    counts = portal_demo_state(refused=2, outages=1)
+    assert (counts["dead"], counts["failed"], counts["sent"]) == (2, 1, 3)
+    assert PortalSyncMessage.objects.filter(backfilled=True).count() == 0
+    assert len(records()) == 3
+    result = _sync_criterion("2026-11")
+    assert (result.numerator, result.denominator) == (3, 6)
