@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.dossiers.tests.factories import PERSONAL_ID, grant, make_user
@@ -286,3 +286,39 @@ def test_demo_links_need_the_local_idp_and_link_demo_staff(db, sso_tinh):
     assert ExternalIdentity.objects.get(user=officer).subject == "lan.nt@tayson.gialai.gov.vn"
     call_command("sso_link", "--demo")  # idempotent
     assert ExternalIdentity.objects.count() == 1
+
+
+def test_english_sign_in_page_and_refusal(client, db, vneid, sso_tinh, staff):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Or<" in page
+    with translation.override("en"), pytest.raises(SignInRefused) as exc:
+        external_identity_sign_in(provider=sso_tinh, claims=ExternalClaims(subject="x@tinh"))
+    assert "is not linked to any staff account" in str(exc.value)
+
+
+def test_a_provider_for_both_serves_linked_staff_and_new_citizens(db, staff):
+    both = provider_from_mapping(
+        "sso-chung",
+        {
+            "AUDIENCE": "both",
+            "DISCOVERY_URL": "https://sso.example.vn/.well-known/openid-configuration",
+            "CLIENT_ID": "cchc",
+        },
+    )
+    ExternalIdentity.objects.create(provider="sso-chung", subject="lan.nt", user=staff.officer)
+    assert external_identity_sign_in(provider=both, claims=ExternalClaims(subject="lan.nt")) == (
+        staff.officer
+    )
+    newcomer = external_identity_sign_in(
+        provider=both, claims=ExternalClaims(subject="someone", full_name="Người Mới")
+    )
+    assert list(newcomer.role_assignments.values_list("role", flat=True)) == [Role.CITIZEN]
+
+
+def test_admin_lists_links_read_only(client, db, sso_tinh, staff):
+    external_identity_link(provider="sso-tinh", subject="lan.nt", user=staff.officer)
+    root = User.objects.create_superuser("root", "root@example.vn", "mat-khau-an-toan-2026")
+    client.force_login(root)
+    page = client.get("/admin/sso/externalidentity/")
+    assert page.status_code == 200 and "lan.nt" in page.content.decode()
+    assert client.get("/admin/sso/externalidentity/add/").status_code == 403
