@@ -131,15 +131,35 @@ def build(path: Path = TEMPLATE) -> Path:
         "Đánh giá: {{ s.rated }} lượt (hài lòng {{ s.satisfied }}, bình thường {{ s.normal }}, "
         "không hài lòng {{ s.dissatisfied }}); phản ánh, kiến nghị: {{ s.complaints }}.",
     )
-    _p(doc, "IV. THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO", bold=True)
+    _p(doc, "IV. BỘ PHẬN MỘT CỬA: THỜI GIAN CHỜ, PHỤC VỤ, ĐÁNH GIÁ", bold=True)
     _p(
         doc,
-        "Nhiệm vụ đến hạn trong năm: {{ d.due }}; hoàn thành đúng hạn: {{ d.done_on_time }}; "
-        "chưa hoàn thành đúng hạn: {{ d.not_on_time }}.",
+        "Tại Bộ phận Một cửa có {{ floor.tickets }} lượt lấy số thứ tự; đã phục vụ "
+        "{{ floor.served }} lượt; bỏ lượt {{ floor.abandoned }}; thời gian chờ trung bình "
+        "{{ floor.wait }} phút; thời gian phục vụ trung bình {{ floor.service }} phút; "
+        "{{ floor.rated }} lượt đánh giá tại quầy, hài lòng {{ floor.satisfied }}%. "
+        "Giờ cao điểm: {{ floor.peak }}.",
     )
-    _p(doc, "V. TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", bold=True)
+    floor_heads = ["Lượt", "Đã phục vụ", "Bỏ lượt", "Chờ TB (phút)", "Phục vụ TB (phút)"]
+    floor_heads += ["Đánh giá", "Hài lòng (%)"]
+    floor_cols = ["r.label", "r.tickets", "r.served", "r.abandoned", "r.wait", "r.service"]
+    floor_cols += ["r.rated", "r.satisfied"]
+    _p(doc, "1. Theo quầy", bold=True)
+    _table(doc, ["Quầy", *floor_heads], "floor.by_counter", floor_cols)
+    _p(doc, "2. Theo công chức", bold=True)
+    _table(doc, ["Công chức", *floor_heads], "floor.by_officer", floor_cols)
+    _p(doc, "3. Theo lĩnh vực", bold=True)
+    _table(doc, ["Lĩnh vực", *floor_heads], "floor.by_sector", floor_cols)
+    _p(doc, "V. THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO", bold=True)
+    _p(
+        doc,
+        "Nhiệm vụ đến hạn trong năm: {{ d.due }}; đã hoàn thành: {{ d.done }}, trong đó đúng "
+        "hạn: {{ d.done_on_time }}; chưa hoàn thành đúng hạn: {{ d.not_on_time }}; quá hạn "
+        "chưa hoàn thành: {{ d.overdue }}.",
+    )
+    _p(doc, "VI. TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", bold=True)
     _p(doc, "{{ assessment_text }}")
-    _p(doc, "VI. SÁNG KIẾN, PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True)
+    _p(doc, "VII. SÁNG KIẾN, PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True)
     _p(
         doc,
         "Số phương án trong kỳ: {{ proposals|length }}; chi phí tuân thủ tiết kiệm: "
@@ -151,7 +171,29 @@ def build(path: Path = TEMPLATE) -> Path:
         "proposals",
         ["r.title", "r.unit", "r.status", "r.saving_per_year", "r.saving_percent"],
     )
-    _p(doc, "VII. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT", bold=True)
+    _p(doc, "VIII. ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN", bold=True)
+    _p(
+        doc,
+        "Tổ chức {{ tr.session_count }} lớp tập huấn, bồi dưỡng; triệu tập {{ tr.invited }} "
+        "lượt, có mặt {{ tr.present }} lượt ({{ tr.trained_people }} người được tập huấn). "
+        "Thực hiện {{ tr.outreach_count }} hoạt động thông tin, tuyên truyền, tiếp cận "
+        "{{ tr.reach }} lượt người.",
+    )
+    _p(doc, "1. Tập huấn, bồi dưỡng", bold=True)
+    _table(
+        doc,
+        ["Ngày", "Chủ đề", "Đơn vị", "Triệu tập", "Có mặt"],
+        "tr.sessions",
+        ["r.date", "r.topic", "r.unit", "r.invited", "r.present"],
+    )
+    _p(doc, "2. Thông tin, tuyên truyền", bold=True)
+    _table(
+        doc,
+        ["Ngày", "Hình thức", "Nội dung", "Đơn vị", "Số người tiếp cận"],
+        "tr.outreach",
+        ["r.date", "r.kind", "r.title", "r.unit", "r.reach"],
+    )
+    _p(doc, "IX. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT", bold=True)
     _table(
         doc,
         ["Chỉ tiêu", "Điểm bị mất", "Đề xuất"],

@@ -4,7 +4,7 @@ Nothing here re-states a rule: lateness, "finished", the 766 criteria and their 
 come from `cchc.indices.formulas` (through `cchc.indices.selectors`), the late-by-officer
 summary from `cchc.dossiers.selectors`, directive tasks from `cchc.directives.selectors`.
 A report therefore shows, by construction, the same figure as the dashboard for the same
-unit and period (tested in `tests/test_data.py`).
+unit and period (tested in `tests/test_reports.py`).
 
 Periods: everything `cchc.indices.periods.parse_period` reads, including the half-years
 (`2024-H1`, `2024-H2`) of the "báo cáo 6 tháng".
@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -30,7 +31,8 @@ from cchc.indices.formulas import (
 )
 from cchc.indices.interchange import facts_from_database, period_bounds
 from cchc.indices.periods import Period, parse_period
-from cchc.indices.selectors import RankedUnit, _month_periods, _rank_children
+from cchc.indices.selectors import RankedUnit, _month_periods
+from cchc.indices.sources import database_figures_many
 from cchc.units.models import Unit
 
 KIND_LABELS = {
@@ -152,6 +154,46 @@ class Weakness:
 
 
 @dataclass(frozen=True)
+class TrainingRow:
+    held_on: dt.date
+    topic: str
+    unit: str
+    invited: int
+    present: int
+
+
+@dataclass(frozen=True)
+class OutreachRow:
+    held_on: dt.date
+    kind: str
+    title: str
+    unit: str
+    reach: int
+
+
+@dataclass(frozen=True)
+class Training:
+    """Training of staff and outreach to citizens in the period (cchc.reforms records)."""
+
+    sessions: list[TrainingRow]
+    trained_people: int  # distinct staff present at one session at least
+    outreach: list[OutreachRow]
+    by_kind: list[tuple[str, int, int]]  # (kind label, activities, people reached)
+
+    @property
+    def invited(self) -> int:
+        return sum(r.invited for r in self.sessions)
+
+    @property
+    def present(self) -> int:
+        return sum(r.present for r in self.sessions)
+
+    @property
+    def reach(self) -> int:
+        return sum(r.reach for r in self.outreach)
+
+
+@dataclass(frozen=True)
 class ReportData:
     unit: Unit
     period: Period
@@ -172,6 +214,8 @@ class ReportData:
     assessment: dict[str, str] | None
     proposals: list[ProposalRow] = field(default_factory=list)
     weaknesses: list[Weakness] = field(default_factory=list)
+    training: Training | None = None
+    floor: Any = None  # cchc.floor.selectors.Figures
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -270,13 +314,33 @@ def _apologies(unit: Unit, period: Period) -> int:
     ).count()
 
 
-def _directives(unit: Unit, period: Period) -> dict[str, int]:
-    from cchc.directives.selectors import tasks_on_time_summary
+def _directives(unit: Unit, period: Period, now: dt.datetime) -> dict[str, int]:
+    """Tasks led by the unit due in the period's year: the tracker's on-time summary (the
+    same figure the reform index uses), and how many are still open past their deadline
+    at the snapshot ("overdue" as the directive boards compute it, `with_state`)."""
+    from django.db.models import Count, Q
 
-    summary = tasks_on_time_summary(unit=unit, year=period.last_day.year)
+    from cchc.directives.models import Task, TaskStatus
+    from cchc.directives.selectors import tasks_on_time_summary, with_state
+
+    year = period.last_day.year
+    summary = tasks_on_time_summary(unit=unit, year=year)
     due = summary.get("due") or 0
     done = summary.get("done_on_time") or 0
-    return {"due": due, "done_on_time": done, "not_on_time": due - done}
+    tasks = Task.objects.filter(lead_units=unit, parent__isnull=True, deadline__year=year).exclude(
+        status=TaskStatus.CANCELLED
+    )
+    state = with_state(tasks, now=now).aggregate(
+        done=Count("pk", filter=Q(status=TaskStatus.DONE), distinct=True),
+        overdue=Count("pk", filter=Q(is_overdue=True), distinct=True),
+    )
+    return {
+        "due": due,
+        "done": state["done"] or 0,
+        "done_on_time": done,
+        "not_on_time": due - done,
+        "overdue": state["overdue"] or 0,
+    }
 
 
 def _assessment(unit: Unit, period: Period) -> dict[str, str] | None:
@@ -322,6 +386,69 @@ def _proposals(unit: Unit, period: Period) -> list[ProposalRow]:
     return rows
 
 
+def _training(unit: Unit, period: Period) -> Training:
+    """Training sessions and outreach activities of the subtree held in the period, read
+    from the cchc.reforms records (4 queries)."""
+    from django.db.models import Count, Q, Sum
+
+    from cchc.reforms.models import (
+        OutreachActivity,
+        OutreachKind,
+        TrainingAttendance,
+        TrainingSession,
+    )
+
+    in_tree = {"unit__path__startswith": unit.path} if unit.path else {"unit": unit}
+    days = {"held_on__gte": period.first_day, "held_on__lte": period.last_day}
+    sessions = (
+        TrainingSession.objects.filter(**in_tree, **days)
+        .select_related("unit")
+        .annotate(
+            invited=Count("attendance"),
+            present=Count("attendance", filter=Q(attendance__attended=True)),
+        )
+        .order_by("held_on", "pk")
+    )
+    rows = [TrainingRow(s.held_on, s.topic, s.unit.name, s.invited, s.present) for s in sessions]
+    trained = (
+        TrainingAttendance.objects.filter(
+            attended=True, session__in=TrainingSession.objects.filter(**in_tree, **days)
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    activities = list(
+        OutreachActivity.objects.filter(**in_tree, **days)
+        .select_related("unit")
+        .order_by("held_on", "pk")
+    )
+    labels = dict(OutreachKind.choices)
+    per_kind = (
+        OutreachActivity.objects.filter(**in_tree, **days)
+        .values("kind")
+        .annotate(n=Count("pk"), reach=Sum("reach"))
+        .order_by("kind")
+    )
+    return Training(
+        sessions=rows,
+        trained_people=trained,
+        outreach=[
+            OutreachRow(a.held_on, labels.get(a.kind, a.kind), a.title, a.unit.name, a.reach)
+            for a in activities
+        ],
+        by_kind=[(labels.get(r["kind"], r["kind"]), r["n"], r["reach"] or 0) for r in per_kind],
+    )
+
+
+def _floor(unit: Unit, period: Period):
+    """Waiting, service and ratings at the one-stop counters of the subtree: the same
+    selector the floor figures page and the dashboards read."""
+    from cchc.floor.selectors import floor_figures
+
+    return floor_figures(unit=unit, period=period)
+
+
 def _weaknesses(facts: list[DossierFacts], period: Period, result: IndexResult) -> list[Weakness]:
     """The criteria that lost the most points (the dashboard's `losses`) and, for each,
     the planner's best action (`cchc.indices.whatif.rank_actions`)."""
@@ -363,8 +490,18 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
     # dashboard relies on the same property).
     facts = list(facts_from_database(period=wide, unit=unit))
     in_period = [f for f in facts if period.contains(f.received_at)]
-    result = score(facts, period)
-    ranking = _rank_children(unit, facts, period)
+    # The criteria the database computes from other data (sync, records...) enter every
+    # score as the dashboard's do (`cchc.indices.sources`).
+    # One batched read for the period, the previous period, each child and each month,
+    # as the dashboard reads them.
+    children = list(Unit.objects.filter(parent=unit).order_by("code"))
+    requests = [(period, unit), (previous, unit)]
+    requests += [(period, c) for c in children] + [(m, unit) for m in months]
+    official = database_figures_many(requests)
+    by_child = dict(zip([c.pk for c in children], official[2 : 2 + len(children)], strict=True))
+    by_month = official[2 + len(children) :]
+    result = score(facts, period, official=official[0])
+    ranking = _rank_children(unit, children, facts, period, by_child)
     by_unit = [_counts(r.unit.name, _facts_of(r.unit, in_period), period) for r in ranking]
     satisfaction = {
         "rated": sum(1 for f in in_period if f.rating is not None),
@@ -383,20 +520,55 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
         by_unit=by_unit,
         by_sector=_sector_counts(in_period, period),
         index=result,
-        index_previous=score(facts, previous),
+        index_previous=score(facts, previous, official=official[1]),
         ranking=ranking,
         trend=[
-            (f"{m.first_day.month:02d}/{m.first_day.year}", score(facts, m).percent) for m in months
+            (
+                f"{m.first_day.month:02d}/{m.first_day.year}",
+                score(facts, m, official=figures).percent,
+            )
+            for m, figures in zip(months, by_month, strict=True)
         ],
         rates=[_rate(code, label, result) for code, label in RATE_CRITERIA],
         satisfaction=satisfaction,
         late_units=_late_units(unit, period),
         apologies=_apologies(unit, period),
-        directives=_directives(unit, period),
+        directives=_directives(unit, period, snapshot_at),
         assessment=_assessment(unit, period),
         proposals=_proposals(unit, period),
         weaknesses=_weaknesses(in_period, period, result),
+        training=_training(unit, period),
+        floor=_floor(unit, period),
     )
+
+
+def _rank_children(
+    unit: Unit,
+    children: list[Unit],
+    facts: list[DossierFacts],
+    period: Period,
+    official: dict[int, dict[str, tuple[int, int]]],
+) -> list[RankedUnit]:
+    """The index of each child of `unit` (its subtree's facts and database criteria), in
+    the dashboard's ranking order: best index first, then by code."""
+    if not children:
+        return []
+    by_pk = {c.pk: c for c in children}
+    below = len(unit.ancestor_ids)
+    child_of_code: dict[str, Unit] = {}
+    for code, path in Unit.objects.filter(path__startswith=unit.path).values_list("code", "path"):
+        ids = [int(p) for p in path.strip("/").split("/") if p]
+        if len(ids) > below and ids[below] in by_pk:
+            child_of_code[code] = by_pk[ids[below]]
+    grouped: dict[int, list[DossierFacts]] = {c.pk: [] for c in children}
+    for f in facts:
+        child = child_of_code.get(f.unit_code)
+        if child is not None:
+            grouped[child.pk].append(f)
+    ranking = [
+        RankedUnit(c, score(grouped[c.pk], period, official=official[c.pk])) for c in children
+    ]
+    return sorted(ranking, key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
 
 
 def _facts_of(child: Unit, facts: list[DossierFacts]) -> list[DossierFacts]:

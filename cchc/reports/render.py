@@ -36,6 +36,69 @@ def _signed(value: Decimal | None) -> str:
     return f"{sign}{value:.2f} điểm %".replace(".", ",")
 
 
+def _dec1(value: float | None) -> str:
+    """One decimal, Vietnamese decimal comma ("10,5"); "—" when there is nothing."""
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _floor_row(stat) -> dict[str, Any]:
+    return {
+        "label": stat.label,
+        "tickets": stat.tickets,
+        "served": stat.served,
+        "abandoned": stat.abandoned,
+        "wait": _dec1(stat.avg_wait_minutes),
+        "service": _dec1(stat.avg_service_minutes),
+        "rated": stat.rated,
+        "satisfied": _dec1(stat.satisfied_share),
+    }
+
+
+def floor_context(figures) -> dict[str, Any]:
+    """The floor figures as the report prints them (the same numbers as the floor page)."""
+    total = _floor_row(figures.total)
+    return {
+        **total,
+        "peak": ", ".join(f"{h.label} ({h.tickets} lượt)" for h in figures.peak_hours) or "—",
+        "by_counter": [_floor_row(s) for s in figures.by_counter],
+        "by_officer": [_floor_row(s) for s in figures.by_officer],
+        "by_sector": [_floor_row(s) for s in figures.by_sector],
+        "by_hour": [_floor_row(s) for s in figures.by_hour],
+    }
+
+
+def training_context(training) -> dict[str, Any]:
+    return {
+        "sessions": [
+            {
+                "date": r.held_on.strftime("%d/%m/%Y"),
+                "topic": r.topic,
+                "unit": r.unit,
+                "invited": r.invited,
+                "present": r.present,
+            }
+            for r in training.sessions
+        ],
+        "session_count": len(training.sessions),
+        "invited": training.invited,
+        "present": training.present,
+        "trained_people": training.trained_people,
+        "outreach": [
+            {
+                "date": r.held_on.strftime("%d/%m/%Y"),
+                "kind": r.kind,
+                "title": r.title,
+                "unit": r.unit,
+                "reach": r.reach,
+            }
+            for r in training.outreach
+        ],
+        "outreach_count": len(training.outreach),
+        "reach": training.reach,
+        "by_kind": [{"kind": k, "count": n, "reach": reach} for k, n, reach in training.by_kind],
+    }
+
+
 def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[str, Any]:
     """Everything the DOCX and PDF templates print (the same for both)."""
     unit = data.unit
@@ -80,6 +143,8 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
         "signer_title": "Thủ trưởng đơn vị",
         "signer_name": "",
         "trend": data.trend,
+        "floor": floor_context(data.floor),
+        "tr": training_context(data.training),
     }
 
 
@@ -207,8 +272,10 @@ def to_xlsx(data: ReportData) -> bytes:
         ["Chỉ tiêu", "Số lượng"],
         [
             ["Đến hạn", d["due"]],
+            ["Đã hoàn thành", d["done"]],
             ["Hoàn thành đúng hạn", d["done_on_time"]],
             ["Chưa đúng hạn", d["not_on_time"]],
+            ["Quá hạn chưa hoàn thành", d["overdue"]],
         ],
     )
     sheet(
@@ -218,6 +285,58 @@ def to_xlsx(data: ReportData) -> bytes:
             [r.title, r.unit, r.procedure, r.status, r.saving_per_year, r.saving_percent]
             for r in data.proposals
         ],
+    )
+    floor_head = [
+        "Nhóm",
+        "Lượt lấy số",
+        "Đã phục vụ",
+        "Bỏ lượt",
+        "Chờ TB (phút)",
+        "Phục vụ TB (phút)",
+        "Lượt đánh giá",
+        "Hài lòng (%)",
+    ]
+
+    def floor_rows(stats) -> list[list[Any]]:
+        return [
+            [
+                s.label,
+                s.tickets,
+                s.served,
+                s.abandoned,
+                s.avg_wait_minutes,
+                s.avg_service_minutes,
+                s.rated,
+                s.satisfied_share,
+            ]
+            for s in stats
+        ]
+
+    f = data.floor
+    sheet(
+        "Một cửa - tổng hợp",
+        floor_head,
+        floor_rows([f.total]) + [[f"Giờ cao điểm {h.label}", h.tickets] for h in f.peak_hours],
+    )
+    sheet("Một cửa - theo quầy", floor_head, floor_rows(f.by_counter))
+    sheet("Một cửa - theo công chức", floor_head, floor_rows(f.by_officer))
+    sheet("Một cửa - theo lĩnh vực", floor_head, floor_rows(f.by_sector))
+    sheet("Một cửa - theo giờ", floor_head, floor_rows(f.by_hour))
+    t = data.training
+    sheet(
+        "Tập huấn",
+        ["Ngày", "Chủ đề", "Đơn vị", "Được triệu tập", "Có mặt"],
+        [[r.held_on, r.topic, r.unit, r.invited, r.present] for r in t.sessions]
+        + [
+            ["Tổng", f"{len(t.sessions)} lớp", None, t.invited, t.present],
+            ["Số người được tập huấn", None, None, None, t.trained_people],
+        ],
+    )
+    sheet(
+        "Tuyên truyền",
+        ["Ngày", "Hình thức", "Nội dung", "Đơn vị", "Số người được tiếp cận"],
+        [[r.held_on, r.kind, r.title, r.unit, r.reach] for r in t.outreach]
+        + [["Tổng", f"{len(t.outreach)} hoạt động", None, None, t.reach]],
     )
     sheet(
         "Tồn tại, đề xuất",
