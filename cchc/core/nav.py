@@ -119,6 +119,16 @@ def _units(order: int = 60) -> HomeCard:
     )
 
 
+def _directives(order: int) -> HomeCard:
+    return HomeCard(
+        key="directives",
+        title=_("Chỉ đạo, nhiệm vụ"),
+        text=_("Giao nhiệm vụ từ thông báo kết luận và theo dõi tiến độ."),
+        url="directives:overview",
+        order=order,
+    )
+
+
 @home_widget(roles=[Role.ONE_STOP_OFFICER])
 def one_stop_officer(role_home, home):
     yield HomeCard(
@@ -192,13 +202,7 @@ def chairman(role_home, home):
         text=_("Bộ chỉ số theo Quyết định 766/QĐ-TTg của địa phương."),
         order=20,
     )
-    yield HomeCard(
-        key="directives",
-        title=_("Chỉ đạo, nhiệm vụ"),
-        text=_("Giao nhiệm vụ từ thông báo kết luận và theo dõi tiến độ."),
-        url="directives:overview",
-        order=30,
-    )
+    yield _directives(order=30)
     yield _units()
 
 
@@ -210,13 +214,7 @@ def home_affairs(role_home, home):
         text=_("Thẩm định kết quả tự đánh giá của các cơ quan, đơn vị."),
         order=10,
     )
-    yield HomeCard(
-        key="directives",
-        title=_("Chỉ đạo, nhiệm vụ"),
-        text=_("Giao nhiệm vụ từ thông báo kết luận và theo dõi tiến độ."),
-        url="directives:overview",
-        order=20,
-    )
+    yield _directives(order=20)
     yield HomeCard(
         key="reports",
         title=_("Báo cáo định kỳ"),
