@@ -10,6 +10,7 @@ Settings shape::
     CCHC_SSO = {
         "PROVIDERS": {
             "vneid": {
+                "NAME": "VNeID",
                 "LABEL": "Đăng nhập bằng VNeID",
                 "AUDIENCE": "citizen",          # citizen | staff | both
                 "DISCOVERY_URL": "https://.../.well-known/openid-configuration",
@@ -69,7 +70,7 @@ class ImproperlyConfiguredProvider(ValueError):
 @dataclass(frozen=True)
 class ProviderConfig:
     key: str
-    label: str
+    label: str  # the button: "Đăng nhập bằng VNeID"
     audience: Audience
     discovery_url: str
     client_id: str
@@ -79,6 +80,7 @@ class ProviderConfig:
     personal_id_verified: bool = False
     token_auth_method: str = "client_secret_basic"
     use_userinfo: bool = True
+    name: str = ""  # the provider in messages: "VNeID"
 
     @property
     def serves_citizens(self) -> bool:
@@ -134,6 +136,7 @@ def provider_from_mapping(key: str, raw: Mapping[str, Any]) -> ProviderConfig:
         personal_id_verified=bool(raw.get("PERSONAL_ID_VERIFIED", False)),
         token_auth_method=method,
         use_userinfo=bool(raw.get("USE_USERINFO", True)),
+        name=str(raw.get("NAME") or key),
     )
 
 
@@ -166,7 +169,7 @@ def providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     """Build the PROVIDERS setting from environment variables.
 
     CCHC_SSO_PROVIDERS=vneid,sso-tinh names the providers; for each, e.g. for "sso-tinh":
-    CCHC_SSO_SSO_TINH_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _AUDIENCE, _LABEL, _SCOPES,
+    CCHC_SSO_SSO_TINH_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _AUDIENCE, _NAME, _LABEL, _SCOPES,
     _TOKEN_AUTH_METHOD, _PERSONAL_ID_VERIFIED (1/0), _USE_USERINFO (1/0) and
     _CLAIM_SUBJECT, _CLAIM_FULL_NAME, _CLAIM_PERSONAL_ID, _CLAIM_EMAIL, _CLAIM_PHONE.
     """
@@ -175,6 +178,7 @@ def providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     for key in keys:
         raw: dict[str, Any] = {}
         for name in (
+            "NAME",
             "LABEL",
             "AUDIENCE",
             "DISCOVERY_URL",
@@ -205,9 +209,15 @@ def providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 # --- local identity provider (dev, demo, tests) ---------------------------------------------
 
 LOCAL_CLIENTS = {
-    # provider key: (client id, audience, kind of demo identities, button label)
-    "vneid": ("cchc-vneid", Audience.CITIZEN, "citizen", "Đăng nhập bằng VNeID"),
-    "sso-tinh": ("cchc-sso-tinh", Audience.STAFF, "staff", "Đăng nhập một lần (SSO tỉnh)"),
+    # provider key: (client id, audience, kind of demo identities, name, button label)
+    "vneid": ("cchc-vneid", Audience.CITIZEN, "citizen", "VNeID", "Đăng nhập bằng VNeID"),
+    "sso-tinh": (
+        "cchc-sso-tinh",
+        Audience.STAFF,
+        "staff",
+        "SSO tỉnh",
+        "Đăng nhập một lần (SSO tỉnh)",
+    ),
 }
 
 
@@ -221,7 +231,7 @@ def with_local_idp(
     base_urls = [u.rstrip("/") for u in base_urls]
     result: dict[str, Any] = {"PROVIDERS": dict(sso.get("PROVIDERS") or {})}
     clients: dict[str, Any] = {}
-    for key, (client_id, audience, kind, label) in LOCAL_CLIENTS.items():
+    for key, (client_id, audience, kind, name, label) in LOCAL_CLIENTS.items():
         secret = f"{client_id}-demo-secret"
         clients[client_id] = {
             "SECRET": secret,
@@ -231,6 +241,7 @@ def with_local_idp(
         }
         if providers_too and key not in result["PROVIDERS"]:
             result["PROVIDERS"][key] = {
+                "NAME": name,
                 "LABEL": label,
                 "AUDIENCE": audience.value,
                 "DISCOVERY_URL": f"{base_urls[0]}/idp/.well-known/openid-configuration",

@@ -228,7 +228,7 @@ def external_identity_link(
         raise ValidationError(
             {
                 "user": _("Tài khoản “%(u)s” đã có một danh tính liên kết tại “%(p)s”.")
-                % {"u": user, "p": config.label}
+                % {"u": user, "p": config.name}
             }
         )
     link = ExternalIdentity.objects.create(

@@ -83,7 +83,7 @@ def start(request: HttpRequest, provider: str) -> HttpResponse:
             _(
                 "Không kết nối được tới %(label)s. Vui lòng thử lại sau hoặc đăng nhập bằng tài khoản."
             )
-            % {"label": config.label},
+            % {"label": config.name},
             status=502,
         )
 
@@ -124,7 +124,7 @@ def callback(request: HttpRequest, provider: str) -> HttpResponse:
             if request.GET["error"] == "access_denied"
             else _("%(label)s từ chối yêu cầu đăng nhập.")
         )
-        return _refused(request, config, message % {"label": config.label}, status=400)
+        return _refused(request, config, message % {"label": config.name}, status=400)
     try:
         raw_claims = _claims_from_provider(request, config)
     except MismatchingStateError:
@@ -146,7 +146,7 @@ def callback(request: HttpRequest, provider: str) -> HttpResponse:
                 "Không xác thực được thông tin đăng nhập do %(label)s trả về (mã thông báo "
                 "không hợp lệ, sai chữ ký hoặc đã hết hạn). Vui lòng đăng nhập lại."
             )
-            % {"label": config.label},
+            % {"label": config.name},
             status=400,
         )
     except requests.RequestException as exc:
@@ -154,7 +154,7 @@ def callback(request: HttpRequest, provider: str) -> HttpResponse:
         return _refused(
             request,
             config,
-            _("Không kết nối được tới %(label)s. Vui lòng thử lại sau.") % {"label": config.label},
+            _("Không kết nối được tới %(label)s. Vui lòng thử lại sau.") % {"label": config.name},
             status=502,
         )
     try:

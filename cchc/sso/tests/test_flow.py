@@ -118,3 +118,19 @@ def test_the_hostile_endpoint_passes_an_untouched_token(flow):
     response = flow.sign_in("vneid", identity="052085001234")
     assert response.status_code == 302
     assert flow.user_id() is not None
+
+
+def test_an_unreachable_provider_is_reported_not_a_crash(flow, settings):
+    settings.CCHC_SSO["PROVIDERS"]["vneid"]["DISCOVERY_URL"] = (
+        "http://127.0.0.1:9/.well-known/openid-configuration"
+    )
+    response = flow.http.get(f"{flow.base}/sso/vneid/", allow_redirects=False)
+    assert response.status_code == 502
+    assert "Không kết nối được tới VNeID" in response.text
+
+
+def test_discovery_with_another_issuer_is_refused(flow, settings):
+    # OpenID Connect Discovery §4.3: the issuer must be the one the deployment configured.
+    settings.CCHC_SSO["LOCAL_IDP"]["ISSUER"] = "https://attacker.example/idp"
+    response = flow.http.get(f"{flow.base}/sso/vneid/", allow_redirects=False)
+    assert response.status_code == 502
