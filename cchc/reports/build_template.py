@@ -3,7 +3,8 @@
     .venv/bin/python -m cchc.reports.build_template
 
 The output is an ordinary .docx with docxtpl (Jinja) tags: office staff may open it in
-Word and change wording, fonts or layout as long as the {{ … }} / {%tr … %} tags stay.
+Word and change wording, fonts or layout as long as the {{ … }} / {%tr … %} tags stay
+(how, and the list of tags: the `cchc.reports` package docstring).
 Layout: Nghị định 30/2020/NĐ-CP, Phụ lục I (văn bản hành chính): ô 1 tên cơ quan chủ
 quản/ban hành, ô 2 quốc hiệu và tiêu ngữ, ô 3 số và ký hiệu, ô 4 địa danh và thời gian,
 ô 5 tên loại và trích yếu, ô 6 nội dung, ô 7 chức vụ và chữ ký, ô 9 nơi nhận. Font Times

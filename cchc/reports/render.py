@@ -148,6 +148,45 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
     }
 
 
+# The names a template may use (the keys of `context`); kept in one list for the check.
+CONTEXT_NAMES = (
+    "parent_name",
+    "issuer_name",
+    "unit_name",
+    "number",
+    "place",
+    "day",
+    "month",
+    "year",
+    "subject",
+    "title",
+    "snapshot",
+    "t",
+    "on_time_text",
+    "by_unit",
+    "by_sector",
+    "late_units",
+    "apologies",
+    "index_text",
+    "previous_label",
+    "previous_text",
+    "change_text",
+    "rates",
+    "s",
+    "d",
+    "assessment_text",
+    "proposals",
+    "proposal_saving",
+    "weaknesses",
+    "recipients",
+    "signer_title",
+    "signer_name",
+    "trend",
+    "floor",
+    "tr",
+)
+
+
 # --- Chart -------------------------------------------------------------------------------
 
 
@@ -177,11 +216,29 @@ def trend_chart(data: ReportData, *, fmt: str) -> bytes:
 # --- Formats -----------------------------------------------------------------------------
 
 
-def to_docx(data: ReportData, *, recipients: list[str] | None = None) -> bytes:
+def template_path() -> str:
+    """The Word template in use: `settings.CCHC_REPORT_TEMPLATE` (a copy edited by the
+    office, see the package docstring) or the shipped one."""
+    return str(getattr(settings, "CCHC_REPORT_TEMPLATE", "") or TEMPLATE)
+
+
+def template_unknown_tags(path: str | None = None) -> list[str]:
+    """Names the template uses that the report does not provide (a mistyped tag after an
+    edit in Word); empty when the template is sound."""
+    from docxtpl import DocxTemplate
+
+    tpl = DocxTemplate(path or template_path())
+    known = set(CONTEXT_NAMES) | {"chart"}
+    return sorted(set(tpl.get_undeclared_template_variables()) - known)
+
+
+def to_docx(
+    data: ReportData, *, recipients: list[str] | None = None, template: str | None = None
+) -> bytes:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    tpl = DocxTemplate(str(TEMPLATE))
+    tpl = DocxTemplate(template or template_path())
     ctx = context(data, recipients=recipients)
     ctx["chart"] = InlineImage(tpl, io.BytesIO(trend_chart(data, fmt="png")), width=Mm(150))
     tpl.render(ctx, autoescape=True)
