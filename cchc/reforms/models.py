@@ -153,8 +153,10 @@ class Initiative(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.TextField(blank=True)
-    # When applied to a procedure, its effect is measured from the dossiers received
-    # before and after this date (cchc.reforms.selectors.procedure_effect by version).
+    # The metric its effect is measured on (cchc.reforms.selectors.METRICS), from the
+    # procedure's dossiers received before and after `applied_at`
+    # (cchc.reforms.selectors.initiative_effects).
+    metric = models.CharField("chỉ số đo hiệu quả", max_length=32, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -192,18 +193,70 @@ def mining_overview(
 # --- Measured effect of a new procedure version -----------------------------------------
 
 
+EFFECT_FIELDS = (
+    "deemed_received_at",
+    "finished_at",
+    "paused_working_days",
+    "outcome",
+    "supplement_count",
+    "channel",
+    "fee_amount",
+)
+
+
 @dataclass
-class VersionEffect:
-    version: ProcedureVersion
+class DossierStats:
+    """What the dossiers of a group really show (one definition for versions and
+    initiatives): the statutory clock from deemed receipt to finish minus paused working
+    days, the on-time share of finished dossiers, supplement and online shares."""
+
     dossiers: int
     finished: int
     times: mining.Percentiles | None  # working days received → finished, pauses removed
     on_time_rate: Decimal | None
     supplement_rate: Decimal
     online_rate: Decimal
+    fees_collected: Decimal | None  # average fee recorded on the dossiers
+
+
+def dossier_stats(rows: list[dict], calendar: Any) -> DossierStats:
+    """`rows`: dicts with EFFECT_FIELDS; `calendar`: cchc.calendars working days."""
+    finished = [r for r in rows if r["finished_at"] is not None]
+    times = [
+        max(
+            Decimal(0),
+            calendar.working_days_between(r["deemed_received_at"], r["finished_at"])
+            - r["paused_working_days"],
+        )
+        for r in finished
+    ]
+    n = len(rows)
+    return DossierStats(
+        dossiers=n,
+        finished=len(finished),
+        times=mining.summarise(times),
+        on_time_rate=(
+            Decimal(sum(1 for r in finished if r["outcome"] in ("early", "on_time")))
+            / len(finished)
+            if finished
+            else None
+        ),
+        supplement_rate=(
+            Decimal(sum(1 for r in rows if r["supplement_count"])) / n if n else Decimal(0)
+        ),
+        online_rate=(
+            Decimal(sum(1 for r in rows if r["channel"] == "online")) / n if n else Decimal(0)
+        ),
+        fees_collected=(sum((r["fee_amount"] for r in rows), Decimal(0)) / n if n else None),
+    )
+
+
+@dataclass
+class VersionEffect:
+    version: ProcedureVersion
+    stats: DossierStats
     processing_time: Decimal
     fees: Decimal  # the version's published fees
-    fees_collected: Decimal | None  # average fee recorded on its dossiers (Dossier.fee_amount)
 
 
 @dataclass
@@ -225,16 +278,7 @@ def procedure_effect(*, user: User, procedure: Procedure) -> ProcedureEffect:
         Dossier.objects.filter(
             procedure_version__procedure=procedure,
             receiving_unit__in=units_in_scope(user, Action.REPORT_VIEW),
-        ).values(
-            "procedure_version_id",
-            "deemed_received_at",
-            "finished_at",
-            "paused_working_days",
-            "outcome",
-            "supplement_count",
-            "channel",
-            "fee_amount",
-        )
+        ).values("procedure_version_id", *EFFECT_FIELDS)
     )
     calendar = calendar_for_unit(unit=None)
     grouped: dict[int, list[dict]] = defaultdict(list)
@@ -242,43 +286,131 @@ def procedure_effect(*, user: User, procedure: Procedure) -> ProcedureEffect:
         grouped[r["procedure_version_id"]].append(r)
     out = ProcedureEffect(procedure=procedure)
     for v in versions:
-        mine = grouped.get(v.pk, [])
-        finished = [r for r in mine if r["finished_at"] is not None]
-        times = [
-            max(
-                Decimal(0),
-                calendar.working_days_between(r["deemed_received_at"], r["finished_at"])
-                - r["paused_working_days"],
-            )
-            for r in finished
-        ]
-        n = len(mine)
         out.versions.append(
             VersionEffect(
                 version=v,
-                dossiers=n,
-                finished=len(finished),
-                times=mining.summarise(times),
-                on_time_rate=(
-                    Decimal(sum(1 for r in finished if r["outcome"] in ("early", "on_time")))
-                    / len(finished)
-                    if finished
-                    else None
-                ),
-                supplement_rate=(
-                    Decimal(sum(1 for r in mine if r["supplement_count"])) / n if n else Decimal(0)
-                ),
-                online_rate=(
-                    Decimal(sum(1 for r in mine if r["channel"] == "online")) / n
-                    if n
-                    else Decimal(0)
-                ),
+                stats=dossier_stats(grouped.get(v.pk, []), calendar),
                 processing_time=v.processing_time,
                 fees=sum((f.amount for f in v.fees.all()), Decimal(0)),
-                fees_collected=(
-                    sum((r["fee_amount"] for r in mine), Decimal(0)) / n if n else None
-                ),
             )
+        )
+    return out
+
+
+# --- Measured effect of an applied initiative ---------------------------------------------
+
+EFFECT_WINDOW_DAYS = 365  # dossiers received up to a year either side of the application
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    label: str
+    higher_is_better: bool
+    unit: str  # "%" (a 0..1 share shown as a percentage) or "days"
+
+    def of(self, stats: DossierStats) -> Decimal | None:
+        if self.code == "processing_days":
+            return stats.times.median if stats.times else None
+        return getattr(stats, self.code)
+
+
+METRICS = {
+    m.code: m
+    for m in (
+        Metric("on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn", True, "%"),
+        Metric(
+            "processing_days",
+            "Thời gian giải quyết thực tế (trung vị, ngày làm việc)",
+            False,
+            "days",
+        ),
+        Metric("online_rate", "Tỷ lệ hồ sơ nộp trực tuyến", True, "%"),
+        Metric("supplement_rate", "Tỷ lệ hồ sơ phải bổ sung", False, "%"),
+    )
+}
+
+
+@dataclass
+class InitiativeEffect:
+    initiative: Initiative
+    metric: Metric
+    since: dt.datetime  # start of the "before" window
+    applied: dt.datetime
+    until: dt.datetime  # end of the "after" window (capped at now)
+    before: DossierStats
+    after: DossierStats
+
+    @property
+    def before_value(self) -> Decimal | None:
+        return self.metric.of(self.before)
+
+    @property
+    def after_value(self) -> Decimal | None:
+        return self.metric.of(self.after)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.before_value is None or self.after_value is None:
+            return None
+        return self.after_value - self.before_value
+
+    @property
+    def improved(self) -> bool | None:
+        if not self.change:
+            return None
+        return (self.change > 0) == self.metric.higher_is_better
+
+
+def initiative_effects(
+    initiatives: list[Initiative], *, now: dt.datetime | None = None
+) -> dict[int, InitiativeEffect]:
+    """Before/after the application date, on the initiative's metric, from the dossiers of
+    its procedure received by its unit (and the units under it) — the same statistics as
+    `procedure_effect`. One query for all the initiatives + 2 for the calendar."""
+    now = now or timezone.now()
+    todo = [
+        i
+        for i in initiatives
+        if i.metric in METRICS and i.procedure_id and i.applied_at and i.applied_at <= now
+    ]
+    if not todo:
+        return {}
+    window = dt.timedelta(days=EFFECT_WINDOW_DAYS)
+    match = Q()
+    for i in todo:
+        match |= Q(
+            procedure_version__procedure_id=i.procedure_id,
+            receiving_unit__path__startswith=i.unit.path,
+            deemed_received_at__gte=i.applied_at - window,
+            deemed_received_at__lt=min(i.applied_at + window, now),
+        )
+    rows = list(
+        Dossier.objects.filter(match).values(
+            "procedure_version__procedure_id", "receiving_unit__path", *EFFECT_FIELDS
+        )
+    )
+    calendar = calendar_for_unit(unit=None)
+    out = {}
+    for i in todo:
+        applied = i.applied_at
+        assert applied is not None
+        since, until = applied - window, min(applied + window, now)
+        mine = [
+            r
+            for r in rows
+            if r["procedure_version__procedure_id"] == i.procedure_id
+            and r["receiving_unit__path"].startswith(i.unit.path)
+            and since <= r["deemed_received_at"] < until
+        ]
+        out[i.pk] = InitiativeEffect(
+            initiative=i,
+            metric=METRICS[i.metric],
+            since=since,
+            applied=applied,
+            until=until,
+            before=dossier_stats([r for r in mine if r["deemed_received_at"] < applied], calendar),
+            after=dossier_stats([r for r in mine if r["deemed_received_at"] >= applied], calendar),
         )
     return out
 
@@ -359,6 +491,7 @@ class Community:
     outreach: list[OutreachActivity]
     reach: int
     assisted: list[dict]  # {"unit", "dossiers", "online"} volunteer-assisted submissions
+    effects: dict[int, InitiativeEffect] = field(default_factory=dict)  # by initiative pk
 
 
 def community_overview(*, user: User, year: int) -> Community:
@@ -413,6 +546,7 @@ def community_overview(*, user: User, year: int) -> Community:
     return Community(
         year=year,
         initiatives=initiatives,
+        effects=initiative_effects(initiatives),
         sessions=sessions,
         untrained=[(unit, list(people.values())) for unit, people in by_unit.values()],
         outreach=outreach,

@@ -305,17 +305,26 @@ def initiative_submit(
     title: str,
     description: str = "",
     procedure: Procedure | None = None,
+    metric: str = "",
 ) -> Initiative:
-    """Any unit may submit an initiative (REPORT_VIEW on it)."""
+    """Any unit may submit an initiative (REPORT_VIEW on it). Naming a procedure and a
+    metric lets its effect be measured from the dossiers once it is applied."""
+    from cchc.reforms.selectors import METRICS
+
     require(actor, Action.REPORT_VIEW, unit)
     title = " ".join((title or "").split())
     if not title:
         _refuse("title", "Vui lòng nhập tên sáng kiến, giải pháp.", "required")
+    if metric and metric not in METRICS:
+        _refuse("metric", "Chỉ số đo hiệu quả không hợp lệ.")
+    if metric and procedure is None:
+        _refuse("procedure", "Vui lòng chọn thủ tục để đo hiệu quả theo chỉ số.", "required")
     return Initiative.objects.create(
         unit=unit,
         title=title,
         description=(description or "").strip(),
         procedure=procedure,
+        metric=metric,
         submitted_by=actor,
         submitted_at=timezone.now(),
     )
@@ -330,10 +339,16 @@ _INITIATIVE_MOVES = {
 
 @transaction.atomic
 def initiative_review(
-    *, actor: User, initiative: Initiative, status: str, note: str = ""
+    *,
+    actor: User,
+    initiative: Initiative,
+    status: str,
+    note: str = "",
+    applied_on: dt.date | None = None,
 ) -> Initiative:
     """Recognise or reject a submitted initiative, or record a recognised one as applied
-    (DIRECTIVE_MANAGE over the submitting unit, as for proposals)."""
+    (DIRECTIVE_MANAGE over the submitting unit, as for proposals) — from `applied_on`
+    (00:00 local time; default now), not in the future."""
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
     require(actor, Action.DIRECTIVE_MANAGE, initiative.unit)
     if initiative.status not in _INITIATIVE_MOVES.get(status, set()):
@@ -343,7 +358,13 @@ def initiative_review(
     now = timezone.now()
     initiative.status = status
     if status == InitiativeStatus.APPLIED:
-        initiative.applied_at = now
+        if applied_on is not None:
+            if applied_on > timezone.localdate(now):
+                _refuse("applied_on", "Ngày áp dụng không được sau hôm nay.")
+            start = dt.datetime.combine(applied_on, dt.time.min)
+            initiative.applied_at = timezone.make_aware(start)
+        else:
+            initiative.applied_at = now
     else:
         initiative.reviewed_by, initiative.reviewed_at = actor, now
         initiative.review_note = (note or "").strip()

@@ -230,11 +230,20 @@ def community(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(_("Vui lòng chọn đơn vị."))
             form = post.get("form")
             if form == "initiative":
+                procedure = None
+                if post.get("procedure"):
+                    procedure = (
+                        selectors.procedures_in_scope(user=request.user)
+                        .filter(pk=post["procedure"])
+                        .first()
+                    )
                 services.initiative_submit(
                     actor=request.user,
                     unit=unit,
                     title=post.get("title", ""),
                     description=post.get("description", ""),
+                    procedure=procedure,
+                    metric=post.get("metric", ""),
                 )
             elif form == "outreach":
                 services.outreach_create(
@@ -276,6 +285,8 @@ def community(request: HttpRequest) -> HttpResponse:
             "year": year,
             "units": units,
             "outreach_kinds": OutreachKind.choices,
+            "metrics": selectors.METRICS.values(),
+            "procedures": selectors.procedures_in_scope(user=request.user),
             "can_review": has_any_permission(request.user, Action.DIRECTIVE_MANAGE),
         },
     )
@@ -289,11 +300,13 @@ def initiative_review(request: HttpRequest, pk: int) -> HttpResponse:
         Initiative, pk=pk, unit__in=units_in_scope(request.user, Action.REPORT_VIEW)
     )
     try:
+        applied_on = request.POST.get("applied_on")
         services.initiative_review(
             actor=request.user,
             initiative=initiative,
             status=request.POST.get("status", ""),
             note=request.POST.get("note", ""),
+            applied_on=_date(applied_on) if applied_on else None,
         )
     except ValidationError as exc:
         _errors(request, exc)

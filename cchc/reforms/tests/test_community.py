@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.dossiers.models import Channel, ComponentSource
 from cchc.dossiers.tests.conftest import clock  # noqa: F401 (fixture)
-from cchc.dossiers.tests.factories import components_for, make_unit, receive
+from cchc.dossiers.tests.factories import components_for, drive_to, make_unit, receive
 from cchc.reforms import selectors, services
 from cchc.reforms.models import InitiativeStatus, OutreachKind
 from cchc.reforms.tests.test_db import make_world
@@ -77,8 +78,66 @@ def test_untrained_staff_and_assisted_dossiers(clock, client, django_assert_num_
     client.force_login(boss)
     url = reverse("reforms:community") + "?year=2026"
     client.get(url)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):  # + the procedures offered for an initiative
         html = client.get(url).content.decode()
     assert "Lập hồ sơ công việc điện tử" in html and "Đoàn Thanh niên phường" in html
     response = client.post(url, {"form": "initiative", "unit": world.department.pk, "title": ""})
     assert "Vui lòng nhập tên sáng kiến" in response.content.decode()
+
+
+def test_an_applied_initiative_shows_its_measured_effect(clock, client):  # noqa: F811
+    """Before/after the application date, from the procedure's real dossiers, with the
+    same statistics as the per-version effect (selectors.dossier_stats)."""
+    world = make_world()
+    boss = world.extra["boss"]
+    d1 = receive(world)
+    clock.advance(days=2)
+    drive_to(world, d1, "returned")  # before: takes days
+    clock.advance(days=1)
+    applied_on = timezone.localdate(clock.now)
+    with pytest.raises(ValidationError) as exc:
+        services.initiative_submit(
+            actor=boss, unit=world.commune, title="Một cửa số", metric="processing_days"
+        )
+    assert "procedure" in exc.value.message_dict
+    i = services.initiative_submit(
+        actor=boss,
+        unit=world.commune,
+        title="Phân công xử lý ngay khi tiếp nhận",
+        procedure=world.procedure,
+        metric="processing_days",
+    )
+    services.initiative_review(actor=boss, initiative=i, status=InitiativeStatus.RECOGNISED)
+    with pytest.raises(ValidationError) as exc:
+        services.initiative_review(
+            actor=boss,
+            initiative=i,
+            status=InitiativeStatus.APPLIED,
+            applied_on=applied_on + dt.timedelta(days=1),
+        )
+    assert "applied_on" in exc.value.message_dict
+    i = services.initiative_review(
+        actor=boss, initiative=i, status=InitiativeStatus.APPLIED, applied_on=applied_on
+    )
+    assert timezone.localtime(i.applied_at).date() == applied_on
+    clock.advance(hours=1)
+    d2 = receive(world)
+    clock.advance(hours=1)
+    drive_to(world, d2, "returned")  # after: the same day
+    (effect,) = selectors.initiative_effects([i], now=clock.now).values()
+    assert (effect.before.dossiers, effect.after.dossiers) == (1, 1)
+    assert effect.before_value == effect.before.times.median
+    assert effect.before_value > effect.after_value >= 0
+    assert effect.improved is True  # fewer working days is better
+    # The same figures as the procedure's effect for the dossiers of each side.
+    from cchc.calendars.selectors import calendar_for_unit
+    from cchc.dossiers.models import Dossier
+
+    rows = list(Dossier.objects.filter(pk=d1.pk).values(*selectors.EFFECT_FIELDS))
+    assert selectors.dossier_stats(rows, calendar_for_unit(unit=None)) == effect.before
+    client.force_login(boss)
+    html = client.get(reverse("reforms:community")).content.decode()
+    row = html[html.index(f'data-testid="initiative-{i.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Thời gian giải quyết thực tế" in row and "cải thiện" in row
+    assert "(1 hồ sơ)" in row

@@ -156,10 +156,10 @@ def test_effect_per_procedure_version(clock):  # noqa: F811
     drive_to(world, d2, "returned")
     effect = selectors.procedure_effect(user=world.extra["boss"], procedure=v1.procedure)
     first, second = effect.versions
-    assert (first.dossiers, second.dossiers) == (1, 1)
-    assert first.times.median > second.times.median > 0
+    assert (first.stats.dossiers, second.stats.dossiers) == (1, 1)
+    assert first.stats.times.median > second.stats.times.median > 0
     assert second.processing_time == Decimal(3)
-    assert first.fees_collected == second.fees_collected == Decimal(0)
+    assert first.stats.fees_collected == second.stats.fees_collected == Decimal(0)
 
 
 def _proposal(world):
