@@ -21,6 +21,9 @@ urlpatterns = [
     path("reforms/", include("cchc.reforms.urls")),
     path("reports/", include("cchc.reports.urls")),
     path("floor/", include("cchc.floor.urls")),
+    path("privacy/", include("cchc.privacy.urls")),
     path("api/", api.urls),
+    path("sso/", include("cchc.sso.urls")),
+    path("idp/", include("cchc.sso.idp.urls")),
     path("", include("cchc.core.urls")),
 ]

@@ -35,6 +35,8 @@ class Action(StrEnum):
     DOSSIER_APOLOGISE = "dossier.apologise"
     DOSSIER_BLOCK_SUBJECT = "dossier.block_subject"
     DOSSIER_POSTAL_RECEIVE = "dossier.postal_receive"
+    # Service centre floor: the registry of counters (who sits where, which sectors)
+    COUNTER_MANAGE = "counter.manage"
     # Reference data
     UNIT_MANAGE = "unit.manage"
     PROCEDURE_MANAGE = "procedure.manage"
@@ -47,15 +49,30 @@ class Action(StrEnum):
     DIRECTIVE_UPDATE = "directive.update"
     ASSESSMENT_SELF = "assessment.self"
     ASSESSMENT_APPRAISE = "assessment.appraise"
+    # Synchronisation with the national portal: the dead-letter screen and its retries.
+    PORTAL_SYNC_MANAGE = "portal_sync.manage"
+    # Personal data (NĐ 13/2023): see applicants' identifiers in full (logged, with a
+    # reason) and export everything held about one person on their request.
+    PERSONAL_DATA_VIEW = "personal_data.view"
+    PERSONAL_DATA_EXPORT = "personal_data.export"
 
 
 _STAFF_READ = {Action.DOSSIER_VIEW, Action.REPORT_VIEW, Action.INDEX_VIEW}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ONE_STOP_OFFICER: frozenset(
-        _STAFF_READ | {Action.DOSSIER_RECEIVE, Action.DOSSIER_RETURN_RESULT, Action.DOSSIER_PROCESS}
+        _STAFF_READ
+        | {
+            Action.DOSSIER_RECEIVE,
+            Action.DOSSIER_RETURN_RESULT,
+            Action.DOSSIER_PROCESS,
+            Action.PERSONAL_DATA_VIEW,
+            Action.PORTAL_SYNC_MANAGE,
+        }
     ),
-    Role.SPECIALIST: frozenset(_STAFF_READ | {Action.DOSSIER_PROCESS, Action.DIRECTIVE_UPDATE}),
+    Role.SPECIALIST: frozenset(
+        _STAFF_READ | {Action.DOSSIER_PROCESS, Action.DIRECTIVE_UPDATE, Action.PERSONAL_DATA_VIEW}
+    ),
     Role.UNIT_LEADER: frozenset(
         _STAFF_READ
         | {
@@ -66,6 +83,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.DOSSIER_BLOCK_SUBJECT,
             Action.DIRECTIVE_UPDATE,
             Action.ASSESSMENT_SELF,
+            Action.PERSONAL_DATA_VIEW,
+            Action.PERSONAL_DATA_EXPORT,
+            Action.COUNTER_MANAGE,
+            Action.PORTAL_SYNC_MANAGE,
         }
     ),
     Role.CHAIRMAN: frozenset(
@@ -91,6 +112,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.PROCEDURE_MANAGE,
             Action.CALENDAR_MANAGE,
             Action.USER_MANAGE,
+            Action.PERSONAL_DATA_EXPORT,
+            Action.COUNTER_MANAGE,
+            Action.PORTAL_SYNC_MANAGE,
             *_STAFF_READ,
         }
     ),

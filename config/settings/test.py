@@ -16,3 +16,10 @@ STORAGES = {
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each test process (pytest-xdist worker) gets its own test CA directory: no race on var/pki.
 CCHC_SIGNING = {**CCHC_SIGNING, "DEV_CA_DIR": Path(tempfile.mkdtemp(prefix="cchc-pki-"))}  # noqa: F405
+# The local identity provider is on (its own key directory per process); tests that sign in
+# through it configure the providers with the live server's address (cchc/sso/tests).
+CCHC_SSO = {**CCHC_SSO, "LOCAL_IDP": {"ENABLED": True, "KEY_DIR": Path(tempfile.mkdtemp(prefix="cchc-sso-"))}}  # noqa: F405
+# Tests move a fake clock (timezone.now) by days; Django's own session expiry would sign
+# users out. The idle/absolute limits are enforced by cchc.accounts.middleware on the real
+# clock and tested there.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 365
