@@ -14,7 +14,7 @@ DOMAIN_MODULES := cchc/calendars/workdays.py cchc/indices/definition.py cchc/ind
 	cchc/assessments/heads.py cchc/assessments/surveys.py cchc/dossiers/events.py \
 	cchc/dossiers/rules.py cchc/accounts/identity.py cchc/units/text.py cchc/core/text.py
 
-.PHONY: run test install install-dev migrate demo serve lint format typecheck bench clean
+.PHONY: run test install install-dev migrate demo serve lint format typecheck audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ format: install-dev
 
 typecheck: install-dev
 	$(BIN)/mypy $(DOMAIN_MODULES)
+
+# Known vulnerabilities in the pinned runtime dependencies (PyPI's advisory data). --strict
+# fails when a package could not be checked, so an unreachable service is never a pass.
+audit: install-dev
+	$(BIN)/pip-audit --progress-spinner off --strict --no-deps --disable-pip -r requirements/base.txt
 
 bench: install-dev
 	$(BIN)/python bench/run.py
