@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, scope_filter
@@ -62,13 +62,14 @@ def dossier_sync_figure(period: Period, unit: Unit | None) -> tuple[int, int] | 
     dossiers = Dossier.objects.filter(received_at__gte=start, received_at__lt=end)
     if unit is not None:
         dossiers = dossiers.filter(receiving_unit__path__startswith=unit.path)
-    received = dossiers.count()
-    if received == 0:
-        return None
     messages = PortalSyncMessage.objects.filter(dossier_id=OuterRef("pk"), event_at__lt=end)
-    synced = (
-        dossiers.filter(Exists(messages))
-        .exclude(Exists(messages.exclude(status=PortalSyncStatus.SENT)))
-        .count()
+    figures = dossiers.aggregate(
+        received=Count("pk"),
+        synced=Count(
+            "pk",
+            filter=Q(Exists(messages)) & ~Q(Exists(messages.exclude(status=PortalSyncStatus.SENT))),
+        ),
     )
-    return synced, received
+    if not figures["received"]:
+        return None
+    return figures["synced"], figures["received"]
