@@ -78,7 +78,7 @@ class ProviderConfig:
     scopes: str = "openid profile email phone"
     claims: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_CLAIMS))
     personal_id_verified: bool = False
-    token_auth_method: str = "client_secret_basic"
+    token_auth_method: str = "client_secret_basic"  # noqa: S105 - the name of an OIDC auth method, not a secret
     use_userinfo: bool = True
     name: str = ""  # the provider in messages: "VNeID"
 

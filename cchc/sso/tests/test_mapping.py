@@ -318,7 +318,9 @@ def test_a_provider_for_both_serves_linked_staff_and_new_citizens(db, staff):
 def test_admin_lists_links_read_only(client, db, sso_tinh, staff):
     external_identity_link(provider="sso-tinh", subject="lan.nt", user=staff.officer)
     root = User.objects.create_superuser("root", "root@example.vn", "mat-khau-an-toan-2026")
-    client.force_login(root)
+    # Through the sign-in form, not force_login: the throttle's log needs the client's address.
+    client.post("/accounts/login/", {"username": "root", "password": "mat-khau-an-toan-2026"})
+    assert client.session.get("_auth_user_id") == str(root.pk)
     page = client.get("/admin/sso/externalidentity/")
     assert page.status_code == 200 and "lan.nt" in page.content.decode()
     assert client.get("/admin/sso/externalidentity/add/").status_code == 403
