@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from cchc.accounts.models import User
 from cchc.api.models import ApiToken
 
-TOKEN_PREFIX = "cchc_"
+TOKEN_PREFIX = "cchc_"  # noqa: S105 - a public token prefix, not a secret
 
 
 def token_digest(raw: str) -> str:

@@ -68,7 +68,7 @@ def _pdf_text(data: bytes) -> str:
             "Máy chủ chưa cài pdftotext (poppler-utils) nên không đọc được tệp PDF.", code="pdf"
         )
     try:
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 - fixed program path and argument list, no shell
             [exe, "-enc", "UTF-8", "-", "-"],
             input=data,
             capture_output=True,

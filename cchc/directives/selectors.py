@@ -545,7 +545,7 @@ def unit_directive_tasks(
             late = t.deadline is not None and t.done_at is not None and t.done_at > t.deadline
             state = "done_late" if late else "done_on_time"
             if late:
-                assert t.deadline is not None and t.done_at is not None
+                assert t.deadline is not None and t.done_at is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
                 delay = cal.working_days_between(t.deadline, t.done_at)
         elif t.deadline is not None and t.deadline < now:
             state = "overdue"

@@ -445,7 +445,7 @@ def _people_for(units: list[Unit], roles: list[str], on: dt.date) -> list[User]:
     )
     people: dict[int, User] = {}
     for a in rows:
-        assert a.unit is not None
+        assert a.unit is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         if any(
             a.unit.pk == u.pk or (a.include_subtree and u.path.startswith(a.unit.path))
             for u in units
@@ -1110,7 +1110,7 @@ def contribution_reminders_send(*, now: dt.datetime, send: Any) -> int:
     sent = 0
     for c in owed:
         cal = calendar_for_unit(unit=c.unit)
-        assert c.due_at is not None
+        assert c.due_at is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         due = reminders_due(
             now=local,
             deadline=timezone.localtime(c.due_at),

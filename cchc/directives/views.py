@@ -650,7 +650,7 @@ def _unit_record_book(*, summary: list[list[object]], rows: list[list[object]]) 
 
     book = Workbook()
     first = book.active
-    assert first is not None
+    assert first is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
     first.title = "Tổng hợp"
     for line in summary:
         first.append(line)

@@ -11,7 +11,7 @@ from cchc.dossiers.models import Outcome
 
 # Lookup secrets are read off a printed receipt and typed on the public status page:
 # no 0/O, 1/I/L confusion. 10 symbols of 32 = 50 bits.
-SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # noqa: S105 - the alphabet of lookup secrets, not a secret
 SECRET_LENGTH = 10
 CODE_SEQUENCE_DIGITS = 4
 

@@ -43,7 +43,7 @@ def announcement_wav(text: str) -> Path | None:
         return target
     partial = target.with_suffix(".part")
     try:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - fixed program path and argument list, no shell
             [exe, "-v", VOICE, "-s", str(SPEED_WPM), "-w", str(partial), "--", text],
             check=True,
             timeout=ESPEAK_TIMEOUT_S,

@@ -49,7 +49,7 @@ FIXES: dict[str, Callable[[DossierFacts, Period], DossierFacts]] = {
     "DOSSIERS_PAID_ONLINE": lambda f, p: dataclasses.replace(f, paid_online=True),
     "DOSSIER_RECEIVING_SATISFACTION": _fix_satisfaction,
 }
-assert set(FIXES) == {c for c, d in CRITERIA_BY_CODE.items() if d.computed_from == Source.DOSSIERS}
+assert set(FIXES) == {c for c, d in CRITERIA_BY_CODE.items() if d.computed_from == Source.DOSSIERS}  # noqa: S101 - import-time self-check of a constant table
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def _apply(
         needed = change.target_rate * res.denominator - (res.numerator or 0)
         k = int(needed.to_integral_value(rounding=ROUND_CEILING)) if needed > 0 else 0
     else:
-        assert change.fix_share is not None
+        assert change.fix_share is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         k = int((change.fix_share * len(losing)).to_integral_value(rounding=ROUND_FLOOR))
     chosen = set(losing[: min(k, len(losing))])
     fix = FIXES[change.criterion]

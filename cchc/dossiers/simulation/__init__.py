@@ -108,7 +108,7 @@ def prepare(
         )
     cutoff = min(now, dt.datetime(year + 1, 1, 1, tzinfo=tz))
     world = load_world(year=year, seed=seed, unit_codes=unit_codes)
-    drawn = arrivals(world, count=dossiers, cutoff=cutoff, rng=random.Random(seed))
+    drawn = arrivals(world, count=dossiers, cutoff=cutoff, rng=random.Random(seed))  # noqa: S311 - reproducible simulation draws, not security
     if not drawn:
         _refuse(f"Không có thủ tục nào có hiệu lực để tiếp nhận trong năm {year}.", "no_procedure")
     last = DossierEvent.objects.order_by("-chain_seq").values_list("created_at", flat=True)

@@ -89,7 +89,7 @@ class _Table:
                 adapters.append(None)
         self.adapters = adapters
         qn = connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - identifiers from model metadata, quoted; values are parameters
             qn(model._meta.db_table),
             ", ".join(qn(f.column) for f in fields),
             ", ".join(["%s"] * len(fields)),

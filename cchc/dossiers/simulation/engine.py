@@ -882,7 +882,7 @@ def live_one(
     applicant_extra=None,
 ) -> Run:
     """One dossier's life. Its randomness depends only on (seed, arrival ordinal)."""
-    rng = random.Random(f"{world.seed}:{arrival.ordinal}")
+    rng = random.Random(f"{world.seed}:{arrival.ordinal}")  # noqa: S311 - reproducible simulation draws, not security
     run = Run(
         ordinal=arrival.ordinal,
         point=arrival.point,

@@ -129,7 +129,7 @@ def days(value: float) -> Decimal:
 
 def unit_speed(unit_code: str, seed: int) -> float:
     """A unit's speed factor (>1 = slower), stable for a unit code and seed."""
-    rng = random.Random(f"speed:{seed}:{unit_code}")
+    rng = random.Random(f"speed:{seed}:{unit_code}")  # noqa: S311 - reproducible simulation draws, not security
     factor = math.exp(rng.gauss(0.0, UNIT_SPEED_SIGMA))
     if rng.random() < SLOW_UNIT_SHARE:
         factor *= SLOW_UNIT_FACTOR

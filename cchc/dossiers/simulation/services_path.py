@@ -36,7 +36,7 @@ class _Clock:
         self.now: dt.datetime | None = None
 
     def __call__(self) -> dt.datetime:
-        assert self.now is not None
+        assert self.now is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         return self.now
 
 

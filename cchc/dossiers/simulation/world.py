@@ -106,7 +106,7 @@ class Cast:
         username = f"mophong.{unit.code}.{role}{number}".lower()[:150]
         user = User.objects.filter(username=username).first()
         if user is None:
-            rng = random.Random(username)
+            rng = random.Random(username)  # noqa: S311 - reproducible simulation draws, not security
             # The throw-away password is replaced by an unusable one at once: do not spend
             # a PBKDF2 hash (~0.7 s) on it.
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
