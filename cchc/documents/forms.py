@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cchc.documents import selectors
 from cchc.documents.qr import qr_svg
@@ -72,6 +72,15 @@ def lookup_url(code: str) -> str:
 
 
 # --- Rendering ---------------------------------------------------------------------------
+
+
+def render_official(template: str, context: dict[str, Any]) -> str:
+    """An official document's HTML, always in Vietnamese whatever the reader's UI language:
+    the forms of TT 03/2025/TT-VPCP and results are administrative documents, which are
+    drawn up in Vietnamese (NĐ 30/2020/NĐ-CP); an English-speaking officer must not print
+    a receipt half in English."""
+    with translation.override("vi"):
+        return render_to_string(template, context)
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -277,7 +286,7 @@ def form_render_pdf(*, dossier: Dossier, form: str, lookup_secret: str | None = 
         _refuse("Biểu mẫu không tồn tại.", "unknown_form")
     data = selectors.form_data(dossier=dossier)
     ctx = _form_context(form, data, lookup_secret)
-    html = render_to_string(f"documents/forms/{FORMS[form].template}.html", ctx)
+    html = render_official(f"documents/forms/{FORMS[form].template}.html", ctx)
     return html_to_pdf(html)
 
 
@@ -299,7 +308,7 @@ def _book_context(*, unit: Unit, start: dt.date, end: dt.date) -> dict[str, Any]
 def tracking_book_pdf(*, unit: Unit, start: dt.date, end: dt.date) -> bytes:
     """Sổ theo dõi hồ sơ (TT 03/2025 Mẫu 07; Mẫu 06 under TT 01/2018) for dossiers received
     by `unit` from `start` to `end` (local dates, inclusive), A4 landscape."""
-    html = render_to_string(
+    html = render_official(
         "documents/forms/tracking_book.html", _book_context(unit=unit, start=start, end=end)
     )
     return html_to_pdf(html)
@@ -440,5 +449,5 @@ def intake_refusal_pdf(
         "reason": reason if form == "refusal" else "Hồ sơ chưa đầy đủ thành phần theo quy định.",
         "items": list(getattr(refusal, "items", []) or []),
     }
-    html = render_to_string(f"documents/forms/{FORMS[form].template}.html", ctx)
+    html = render_official(f"documents/forms/{FORMS[form].template}.html", ctx)
     return html_to_pdf(html)

@@ -13,7 +13,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,7 @@ from cchc.accounts.models import User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission
 from cchc.core.uploads import sniff
 from cchc.documents import selectors, signing
-from cchc.documents.forms import html_to_pdf, public_url
+from cchc.documents.forms import html_to_pdf, public_url, render_official
 from cchc.documents.models import ApplicantDocument, ApplicantDocumentKind, ResultDocument
 from cchc.documents.qr import qr_svg
 from cchc.dossiers.models import Applicant, Dossier, DossierStatus
@@ -207,7 +206,7 @@ def result_pdf_issue(
     token = new_token()
     now = timezone.now()
     verify_url = result_verify_url(token)
-    html = render_to_string(
+    html = render_official(
         "documents/forms/result.html",
         {
             "d": d,
@@ -298,7 +297,7 @@ def result_verify(
             data = f.read()
         report = signing.verify_pdf(data)
         return VerificationResult(report, doc, report.sha256 == doc.sha256)
-    assert pdf is not None
+    assert pdf is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
     if len(pdf) > MAX_DOCUMENT_BYTES:
         raise _invalid("Tệp vượt quá dung lượng cho phép (20 MB).", "too_large", "file")
     if not pdf.startswith(b"%PDF-"):

@@ -37,6 +37,17 @@ def test_receipt_prints_code_applicant_due_date_and_secret(world, tmp_path):
     assert "Trang 1/1" in flat  # an A5 slip, signatures included
 
 
+def test_official_forms_stay_vietnamese_when_the_officer_works_in_english(world, tmp_path):
+    from django.utils import translation
+
+    d = receive(world)
+    with translation.override("en"):
+        assert translation.gettext("Mã hồ sơ") == "Dossier code"  # the UI is in English
+        flat = " ".join(pdf_text(form_render_pdf(dossier=d, form="receipt"), tmp_path).split())
+        assert translation.get_language() == "en"  # and stays so after printing
+    assert "Mã hồ sơ" in flat and "Dossier code" not in flat
+
+
 def test_receipt_refuses_a_wrong_secret_and_hides_it_when_not_given(world, tmp_path):
     d = receive(world)
     with pytest.raises(ValidationError) as exc:
