@@ -129,6 +129,16 @@ class ProcedureVersion(models.Model):
     conditions = models.TextField("yêu cầu, điều kiện", blank=True)
     notes = models.TextField("ghi chú", blank=True)
     published_at = models.DateField("ngày công bố", null=True, blank=True)
+    # QĐ 766/QĐ-TTg, portal formula 1.2: the day the announced procedure was made public on
+    # the national TTHC database (CSDLQG), ≤ 5 working days after the announcement.
+    public_on_national_db_on = models.DateField(
+        "ngày công khai trên CSDL quốc gia về TTHC", null=True, blank=True
+    )
+    # QĐ 766/QĐ-TTg, portal formula 3.5: the day its fees were integrated for online payment
+    # on the portal's payment platform (empty: not recorded).
+    online_payment_integrated_on = models.DateField(
+        "ngày tích hợp thanh toán trực tuyến", null=True, blank=True
+    )
     source = models.TextField(
         "nguồn", blank=True, help_text="Where the published data (code, time limit, fees) was read."
     )
