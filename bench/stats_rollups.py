@@ -387,6 +387,34 @@ def main() -> None:
                     flush=True,
                 )
 
+    # The leader dashboard's reads (selectors.index_dashboard without the permission
+    # check): headline cells, the same cells grouped by receiving unit (the ranking of
+    # the province's children), the twelve months, and the batch of database criteria
+    # (catalog, petitions, payments) for the province, its children and the months.
+    from cchc.indices.sources import database_figures_many
+    from cchc.indices.stats_rollups import (
+        counts_by_unit_from_rollups,
+        counts_from_rollups,
+        month_counts,
+    )
+
+    year = parse_period(str(YEAR))
+    months = [parse_period(f"{YEAR}-{m:02d}") for m in range(1, 13)]
+    children = list(Unit.objects.filter(parent=province))
+    requests = [(year, province)] + [(year, c) for c in children] + [(m, province) for m in months]
+    t_head, head_counts = _best(lambda: counts_from_rollups(period=year, unit=province))
+    t_rank, by_unit = _best(lambda: counts_by_unit_from_rollups(period=year, unit=province))
+    t_trend, _ = _best(lambda: month_counts(months=months, unit=province))
+    t_db, _ = _best(lambda: database_figures_many(requests))
+    assert sum(c["received"] for c in by_unit.values()) == head_counts["received"]
+    print(
+        f"\ndashboard, province {YEAR} ({len(children)} children, {len(by_unit)} receiving "
+        f"units): headline {t_head * 1000:.1f} ms, ranking {t_rank * 1000:.1f} ms, "
+        f"12 months {t_trend * 1000:.1f} ms, database criteria ({len(requests)} requests) "
+        f"{t_db * 1000:.1f} ms; total {(t_head + t_rank + t_trend + t_db) * 1000:.1f} ms",
+        flush=True,
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -24,3 +24,8 @@ class IndicesConfig(AppConfig):
             services.IN_TRANSACTION_HOOKS.append(on_dossier_changed)
         if rebuild_after_bulk not in AFTER_BULK_HOOKS:
             AFTER_BULK_HOOKS.append(rebuild_after_bulk)
+
+        # Criteria computed from the catalog, petitions and payments (not dossier facts).
+        from cchc.indices.database_criteria import register_all
+
+        register_all()

@@ -15,7 +15,9 @@ For the dossier-based criteria the formulas actually computed are those of the p
 interchange contract (issue 5, "Definitions for dossier-based criteria"), implemented in
 `cchc.indices.formulas`; `formula` here states them in words. Criteria marked
 `computed_from=OFFICIAL` are not computable from our own data yet and take the official
-figure imported from the national portal.
+figure imported from the national portal; `computed_from=DATABASE` ones are computed
+from the catalog, petitions and payments when scoring the database
+(`cchc.indices.database_criteria`) and are null when scoring an interchange file.
 
 Pure module: no Django, no database.
 """
@@ -44,6 +46,9 @@ class Source(StrEnum):
     """Where a criterion's figures come from."""
 
     DOSSIERS = "dossiers"  # computed from dossier facts (the interchange columns)
+    # Computed from the database's other data (catalog, petitions, payments) by
+    # `cchc.indices.database_criteria`; null when scoring an interchange file.
+    DATABASE = "database"
     OFFICIAL = "official"  # imported from the national portal (not computable here yet)
 
 
@@ -96,7 +101,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "Một TTHC có lần công bố trễ trong kỳ thì cả kỳ tính trễ.",
         None,
         f"{QD_766}; {PORTAL_FORMULAS}, mục 1.1",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "PUBLIC_UPDATE_ON_TIME",
@@ -107,7 +112,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "công bố / TTHC công bố trong kỳ; điểm = 4 × tỷ lệ.",
         None,
         f"{QD_766}; {PORTAL_FORMULAS}, mục 1.2",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "PUBLIC_CONTENT_FULL",
@@ -118,7 +123,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "điểm = 2 × tỷ lệ.",
         None,
         f"{QD_766}; {PORTAL_FORMULAS}, mục 1.3",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "DOSSIER_SYNC",
@@ -241,11 +246,12 @@ CRITERIA: tuple[Criterion, ...] = (
         _T.SATISFACTION,
         "Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn",
         6,
-        "PAKN xử lý đúng hạn, trước hạn / PAKN thuộc thẩm quyền; điểm = 6 × tỷ lệ "
-        "(đủ 6 điểm nếu không có PAKN).",
+        "PAKN xử lý đúng hạn, trước hạn / PAKN thuộc thẩm quyền; điểm = 6 × tỷ lệ. "
+        "Không có PAKN: để trống như mọi tiêu chí có mẫu số 0 (quy ước của dự án; Cổng "
+        "DVCQG cho đủ 6 điểm, xem so sánh với số liệu chính thức).",
         None,
         f"{QD_766}; {PORTAL_FORMULAS}, mục 5.2",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "PETITION_HANDLING_SATISFACTION",
@@ -253,10 +259,10 @@ CRITERIA: tuple[Criterion, ...] = (
         "Tỷ lệ hài lòng trong xử lý phản ánh, kiến nghị",
         6,
         "(Tổng PAKN − PAKN không hài lòng, khiếu nại lại kết quả hoặc xử lý trễ hạn) / "
-        "tổng PAKN; điểm = 6 × tỷ lệ.",
+        "tổng PAKN; điểm = 6 × tỷ lệ (không có PAKN: để trống).",
         None,
         QD_766,
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "DOSSIER_RECEIVING_SATISFACTION",
@@ -278,10 +284,11 @@ CRITERIA: tuple[Criterion, ...] = (
         "Tỷ lệ TTHC có nghĩa vụ tài chính được tích hợp thanh toán trực tuyến",
         2,
         "TTHC có phí, lệ phí được tích hợp thanh toán trên Cổng DVCQG / TTHC có phí, lệ "
-        "phí; đủ điểm khi ≥ 80%.",
+        "phí; đủ điểm khi ≥ 80%. Tích hợp: danh mục ghi ngày tích hợp, hoặc đã có giao "
+        "dịch thanh toán trực tuyến qua cổng thanh toán.",
         Decimal("0.8"),
         f"{QD_766}; {PORTAL_FORMULAS}, mục 3.5",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "FORMALITY_ONLINE_PAYMENT_TRANSACTED",
@@ -292,7 +299,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "điểm = 2 × tỷ lệ.",
         None,
         f"{QD_766}; {PORTAL_FORMULAS}",
-        Source.OFFICIAL,
+        Source.DATABASE,
     ),
     Criterion(
         "DOSSIERS_PAID_ONLINE",

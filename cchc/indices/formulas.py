@@ -126,6 +126,14 @@ class CriterionResult:
         return self.score is not None
 
     @property
+    def lost_count(self) -> int | None:
+        """Dossiers that cost points (denominator − numerator) for a dossier criterion,
+        whether or not the codes were kept (results served from rollups keep none)."""
+        if self.criterion.computed_from != Source.DOSSIERS or self.denominator is None:
+            return None
+        return self.denominator - (self.numerator or 0)
+
+    @property
     def points_lost(self) -> Decimal | None:
         return None if self.score is None else Decimal(self.criterion.max) - self.score
 
@@ -339,5 +347,5 @@ def assemble(
 def _exact(r: CriterionResult) -> Fraction:
     if r.exact_score is not None:
         return r.exact_score
-    assert r.score is not None
+    assert r.score is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
     return Fraction(r.score)

@@ -11,6 +11,23 @@ complaint`.
 - `write_csv` writes facts; `facts_from_database` derives each dossier's facts from the
   dossier projection; `export_csv` = the two together;
 - `import_csv` loads another system's file into the dossier tables (see its docstring).
+
+As of the period's end. Every figure is judged at T = 23:59:59 of the period's last day
+(local time), for a past period as for the current one; scoring the database and
+scoring its export give the same numbers because both go through these facts:
+- population: dossiers received in the period (`received_at` in [first day 00:00:00, T]);
+- a dossier finished after T is *unfinished* for the period, whatever its status now:
+  its end time E is `waiting_supplement_since` if that is ≤ T, else T itself (so it is
+  late once T is past `due_at`), and it is not "finished with a result" (the digitization
+  criteria's denominators need `finished_at` ≤ T);
+- the other columns are a snapshot taken when the facts are read (the file's rule): the
+  due time after the pauses recorded so far, the supplement count, the online payment,
+  the electronic result file, the rating and the complaint flag count even if recorded
+  after T; `waiting_supplement_since` is known only for a dossier still waiting now, so a
+  dossier that was waiting at T and has finished since is judged with E = T;
+- criteria computed from the database's other data (`cchc.indices.database_criteria`:
+  catalog, petitions, payments) count what is dated in the period and judge deadlines at
+  T the same way; they are null when scoring a file.
 """
 
 from __future__ import annotations
@@ -38,7 +55,7 @@ from cchc.indices.formulas import (
 from cchc.indices.periods import Period
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(DossierFacts))
-assert COLUMNS == (
+assert COLUMNS == (  # noqa: S101 - import-time self-check of a constant table
     "code",
     "procedure_code",
     "unit_code",

@@ -29,14 +29,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from cchc.indices.definition import CRITERIA
 from cchc.indices.formulas import (
     WITH_RESULT,
-    CriterionResult,
     DossierFacts,
     IndexResult,
-    assemble,
-    ratio_result,
 )
 from cchc.indices.interchange import facts_from_queryset, local_tz, period_bounds
 from cchc.indices.models import IndexRollup
@@ -213,13 +209,9 @@ def rollup_check() -> list[str]:
 # --- Reading the index from rollups -----------------------------------------------------
 
 
-def index_from_rollups(
-    *, period: Period, unit: Any = None, procedure_code: str | None = None
-) -> IndexResult:
-    """The dossier-based index of `unit`'s subtree (by the tree) in one aggregate query.
-
-    Equal to scoring the facts (`index_for_database`), without the lost-dossier lists.
-    """
+def _day_rows(period: Period, unit: Any, procedure_code: str | None) -> tuple[Any, dict[str, Any]]:
+    """The rows of the period and the filtered sums giving the period cells' counts
+    (`stats_models.COUNT_FIELDS`)."""
     t = period.last_day
     qs = IndexRollup.objects.filter(received_day__gte=period.first_day, received_day__lte=t)
     if unit is not None:
@@ -233,38 +225,57 @@ def index_from_rollups(
     )
     with_result = Q(with_result=True) & ended
     sums = {
-        "received": Q(),
+        "received": None,
         "on_time": on_time,
-        "eligible": Q(online_eligible=True),
+        "online_eligible": Q(online_eligible=True),
         "online": Q(online_eligible=True, online=True),
+        "with_result": with_result,
         "paper": with_result & Q(result_paper=True),
         "paper_electronic": with_result & Q(result_paper=True, result_electronic=True),
-        "with_result": with_result,
-        "digitized": with_result & Q(digitized=True, result_electronic=True),
+        "digitized_electronic": with_result & Q(digitized=True, result_electronic=True),
         "reused": Q(reused=True),
-        "fee": Q(fee_required=True),
-        "paid": Q(fee_required=True, paid_online=True),
+        "fee_required": Q(fee_required=True),
+        "paid_online": Q(fee_required=True, paid_online=True),
         "satisfied": on_time & Q(unhappy=False),
     }
     # Aliases prefixed: an aggregate may not share a name with a field.
-    agg = qs.aggregate(
-        **{f"n_{name}": Sum("count", filter=q) if q else Sum("count") for name, q in sums.items()}
-    )
-    n = {name: int(agg[f"n_{name}"] or 0) for name in sums}
-    ratios = {
-        "DOSSIER_ON_TIME": (n["on_time"], n["received"]),
-        "ONLINE_DOSSIERS": (n["online"], n["eligible"]),
-        "ORIGINAL_RESULT_AVAILABLE": (n["paper_electronic"], n["paper"]),
-        "SO_HOA_GIAY_TO_GIAI_QUYET": (n["digitized"], n["with_result"]),
-        "REUSED_DIGITIZED_DATA": (n["reused"], n["received"]),
-        "DOSSIERS_PAID_ONLINE": (n["paid"], n["fee"]),
-        "DOSSIER_RECEIVING_SATISFACTION": (n["satisfied"], n["received"]),
+    return qs, {
+        f"n_{name}": Sum("count", filter=q) if q is not None else Sum("count")
+        for name, q in sums.items()
     }
-    results: list[CriterionResult] = []
-    for criterion in CRITERIA:
-        if criterion.code in ratios:
-            num, den = ratios[criterion.code]
-            results.append(ratio_result(criterion, num, den, []))
-        else:
-            results.append(CriterionResult(criterion, None, None, None, None, ()))
-    return assemble(period, results, dossiers=n["received"])
+
+
+def _counts(row: dict[str, Any]) -> dict[str, int]:
+    return {key[2:]: int(value or 0) for key, value in row.items() if key.startswith("n_")}
+
+
+def day_counts(
+    *, period: Period, unit: Any = None, procedure_code: str | None = None
+) -> dict[str, int]:
+    """Counts of the dossier criteria for any day range, in one aggregate query."""
+    qs, sums = _day_rows(period, unit, procedure_code)
+    return _counts(qs.aggregate(**sums))
+
+
+def day_counts_by_unit(*, period: Period, unit: Any = None) -> dict[int, dict[str, int]]:
+    """`day_counts` per receiving unit id, in one query."""
+    qs, sums = _day_rows(period, unit, None)
+    return {row["unit_id"]: _counts(row) for row in qs.values("unit_id").annotate(**sums)}
+
+
+def index_from_rollups(
+    *,
+    period: Period,
+    unit: Any = None,
+    procedure_code: str | None = None,
+    official: dict[str, tuple[int, int]] | None = None,
+) -> IndexResult:
+    """The dossier-based index of `unit`'s subtree (by the tree) in one aggregate query.
+
+    Equal to scoring the facts (`formulas.score` over `facts_from_database`), without the
+    lost-dossier lists; `official` adds the other criteria's figures.
+    """
+    from cchc.indices.stats_rollups import result_from_counts
+
+    n = day_counts(period=period, unit=unit, procedure_code=procedure_code)
+    return result_from_counts(period, n, official=official)

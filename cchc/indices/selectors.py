@@ -12,10 +12,16 @@ from django.core.exceptions import ValidationError
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, require, units_in_scope
 from cchc.indices.definition import CRITERIA_BY_CODE, band_for
-from cchc.indices.formulas import CriterionResult, DossierFacts, IndexResult, score
+from cchc.indices.formulas import CriterionResult, IndexResult, score
 from cchc.indices.interchange import facts_from_database, read_csv
 from cchc.indices.periods import Period, parse_period
-from cchc.indices.sources import database_figures
+from cchc.indices.sources import database_figures, database_figures_many
+from cchc.indices.stats_rollups import (
+    counts_by_unit_from_rollups,
+    counts_from_rollups,
+    month_counts,
+    result_from_counts,
+)
 from cchc.indices.whatif import Action as PlannedAction
 from cchc.indices.whatif import Change, Projection, project, rank_actions
 from cchc.units.models import Unit
@@ -55,6 +61,7 @@ class ComparisonRow:
     computed: Decimal | None  # unrounded
     official: Decimal | None
     official_source: str
+    computed_from: str = ""  # definition.Source: dossiers, database or official
 
     @property
     def difference(self) -> Decimal | None:
@@ -85,6 +92,7 @@ def index_comparison(*, period: Period, unit: Unit) -> tuple[IndexResult, list[C
                 computed=c.score,
                 official=o.score if o is not None else None,
                 official_source=o.source if o is not None else "",
+                computed_from=str(c.criterion.computed_from),
             )
         )
     return result, rows
@@ -149,49 +157,87 @@ def _month_periods(period: Period) -> list[Period]:
     return [parse_period(f"{year}-{m:02d}") for m in range(1, last_month + 1)]
 
 
-def _rank_children(unit: Unit, facts: list[DossierFacts], period: Period) -> list[RankedUnit]:
-    """The index of each child of `unit` from the subtree's facts (one query for the tree)."""
+def _children_by_unit_id(unit: Unit) -> tuple[list[Unit], dict[int, Unit]]:
+    """`unit`'s children, and the child holding each unit id of the subtree (two queries):
+    the child is the path segment right below `unit`."""
     children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    ranking: list[RankedUnit] = []
+    holder: dict[int, Unit] = {}
     if children:
-        # The child holding a unit is the path segment right below `unit`.
         children_by_pk = {c.pk: c for c in children}
         below = len(unit.ancestor_ids)
-        code_to_child: dict[str, Unit] = {}
-        for code, path in Unit.objects.filter(path__startswith=unit.path).values_list(
-            "code", "path"
-        ):
+        for pk, path in Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
             ids = [int(p) for p in path.strip("/").split("/") if p]
             if len(ids) > below and ids[below] in children_by_pk:
-                code_to_child[code] = children_by_pk[ids[below]]
-        by_child: dict[int, list[DossierFacts]] = {c.pk: [] for c in children}
-        for f in facts:
-            child = code_to_child.get(f.unit_code)
-            if child is not None:
-                by_child[child.pk].append(f)
-        ranking = [RankedUnit(c, score(by_child[c.pk], period)) for c in children]
-        ranking.sort(key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
-    return ranking
+                holder[pk] = children_by_pk[ids[below]]
+    return children, holder
+
+
+def _ranked(ranking: list[RankedUnit]) -> list[RankedUnit]:
+    return sorted(ranking, key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
+
+
+def _rank_children(
+    unit: Unit,
+    period: Period,
+    figures: dict[int, dict[str, tuple[int, int]]] | None = None,
+    children: tuple[list[Unit], dict[int, Unit]] | None = None,
+) -> list[RankedUnit]:
+    """The index of each child of `unit` from the rollups (one aggregate query grouped by
+    receiving unit, two for the tree); `figures` gives each child's database criteria."""
+    children_list, holder = children or _children_by_unit_id(unit)
+    if not children_list:
+        return []
+    per_unit = counts_by_unit_from_rollups(period=period, unit=unit)
+    summed: dict[int, dict[str, int]] = {c.pk: {} for c in children_list}
+    for unit_id, counts in per_unit.items():
+        child = holder.get(unit_id)
+        if child is None:
+            continue  # received by `unit` itself, not by a child's subtree
+        total = summed[child.pk]
+        for name, value in counts.items():
+            total[name] = total.get(name, 0) + value
+    return _ranked(
+        [
+            RankedUnit(
+                c,
+                result_from_counts(period, summed[c.pk], official=(figures or {}).get(c.pk)),
+            )
+            for c in children_list
+        ]
+    )
 
 
 def index_dashboard(*, user: User, unit: Unit, period: Period) -> Dashboard:
-    """Everything the leader dashboard shows, in three queries.
+    """Everything the leader dashboard shows, from the rollups (decision 0007), in a fixed
+    number of queries whatever the number of dossiers, children or months.
 
-    The dossier facts of the unit's subtree are read once, for the period and the months
-    of its year; each figure then scores the rows it concerns (facts are snapshots, so a
-    subset of the rows is exactly what a narrower read would return).
+    Headline: the period's cells (or the day rollups for a date range) of the unit's
+    subtree plus the criteria the database computes from its other data; ranking: the
+    same cells grouped by receiving unit, summed per child; trend: each month of the
+    period's year up to its last month, judged at the month's end. The database criteria
+    of the unit, its children and the months are read in one batch. The click-through to
+    the lost dossiers (`index_lost_dossiers`) reads the dossiers themselves.
     """
     require(user, Action.INDEX_VIEW, unit)
     months = _month_periods(period)
-    first = min(period.first_day, months[0].first_day)
-    last = max(period.last_day, months[-1].last_day)
-    wide = Period(first, last, f"{first}..{last}")
-    facts = list(facts_from_database(period=wide, unit=unit))
-    result = score(facts, period)
-    ranking = _rank_children(unit, facts, period)
+    children = _children_by_unit_id(unit)
+    requests: list[tuple[Period, Unit | None]] = [(period, unit)]
+    requests += [(period, c) for c in children[0]]
+    requests += [(m, unit) for m in months]
+    figures = database_figures_many(requests)
+    own, by_child = figures[0], figures[1 : 1 + len(children[0])]
+    by_month = figures[1 + len(children[0]) :]
+    result = result_from_counts(period, counts_from_rollups(period=period, unit=unit), official=own)
+    ranking = _rank_children(
+        unit,
+        period,
+        {c.pk: f for c, f in zip(children[0], by_child, strict=True)},
+        children,
+    )
+    counts = month_counts(months=months, unit=unit)
     trend = []
-    for m in months:
-        r = score(facts, m)
+    for m, f in zip(months, by_month, strict=True):
+        r = result_from_counts(m, counts[m.first_day], official=f)
         trend.append(MonthPoint(m, r.percent, r.total_score, r.total_max))
     return Dashboard(unit=unit, result=result, ranking=ranking, trend=trend)
 
@@ -255,6 +301,10 @@ def index_public_roots() -> list[Unit]:
 
 def index_public_scoreboard(*, unit: Unit, period: Period) -> list[RankedUnit]:
     """Public (no login): each child unit's on-time rate and index. Aggregates only —
-    no dossier codes, no names of applicants (two queries)."""
-    facts = list(facts_from_database(period=period, unit=unit))
-    return _rank_children(unit, facts, period)
+    no dossier codes, no names of applicants (from the rollups, a fixed number of
+    queries)."""
+    children = _children_by_unit_id(unit)
+    figures = database_figures_many([(period, c) for c in children[0]])
+    return _rank_children(
+        unit, period, {c.pk: f for c, f in zip(children[0], figures, strict=True)}, children
+    )

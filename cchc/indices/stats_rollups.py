@@ -154,7 +154,7 @@ def _upsert(deltas: dict[CellKey, Vector]) -> None:
     cols = [connection.ops.quote_name(c) for c in COUNT_FIELDS]
     sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in cols)
     sql = (
-        f"INSERT INTO {table} (unit_id, procedure_code, month, as_of, {', '.join(cols)}) "
+        f"INSERT INTO {table} (unit_id, procedure_code, month, as_of, {', '.join(cols)}) "  # noqa: S608 - identifiers from model metadata, quoted; values are parameters
         f"VALUES ({', '.join(['%s'] * (4 + len(cols)))}) "
         f"ON CONFLICT (unit_id, procedure_code, month, as_of) DO UPDATE SET {sets}"
     )
@@ -390,12 +390,39 @@ def stats_check(*, year: int | None = None) -> list[str]:
 # --- Reading ----------------------------------------------------------------------------
 
 
-def index_from_period_rollups(
-    *, period: Period, unit: Any = None, procedure_code: str | None = None
+Counts = dict[str, int]  # COUNT_FIELDS → sum
+
+
+def result_from_counts(
+    period: Period,
+    n: Counts,
+    *,
+    official: dict[str, tuple[int, int]] | None = None,
 ) -> IndexResult:
-    """The dossier-based index of a month, quarter or year for `unit`'s subtree (by the
-    unit tree), in one aggregate query over the cells. Equal to `formulas.score` over
-    `facts_from_database` (without the lost-dossier lists)."""
+    """The index from summed counts (dossier criteria) and `official` (numerator,
+    denominator) figures for the others, as `formulas.score` does."""
+    results: list[CriterionResult] = []
+    for criterion in CRITERIA:
+        if criterion.code in RATIOS:
+            num, den = RATIOS[criterion.code]
+            results.append(ratio_result(criterion, n.get(num, 0), n.get(den, 0), []))
+        elif official and criterion.code in official:
+            num_value, den_value = official[criterion.code]
+            results.append(ratio_result(criterion, num_value, den_value, []))
+        else:
+            results.append(CriterionResult(criterion, None, None, None, None, ()))
+    return assemble(period, results, dossiers=n.get("received", 0))
+
+
+def _sums() -> dict[str, Any]:
+    return {f"n_{name}": Sum(name) for name in COUNT_FIELDS}
+
+
+def _counts(row: dict[str, Any]) -> Counts:
+    return {name: int(row[f"n_{name}"] or 0) for name in COUNT_FIELDS}
+
+
+def _period_cells(period: Period, unit: Any, procedure_code: str | None) -> Any:
     if not is_standard(period):
         raise ValueError(f"{period} is not a whole month, quarter or year")
     qs = PeriodRollup.objects.filter(
@@ -403,30 +430,87 @@ def index_from_period_rollups(
     )
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
-    qs = qs.filter(procedure_code=ALL_PROCEDURES if procedure_code is None else procedure_code)
-    agg = qs.aggregate(**{f"n_{name}": Sum(name) for name in COUNT_FIELDS})
-    n = {name: int(agg[f"n_{name}"] or 0) for name in COUNT_FIELDS}
-    results: list[CriterionResult] = []
-    for criterion in CRITERIA:
-        if criterion.code in RATIOS:
-            num, den = RATIOS[criterion.code]
-            results.append(ratio_result(criterion, n[num], n[den], []))
-        else:
-            results.append(CriterionResult(criterion, None, None, None, None, ()))
-    return assemble(period, results, dossiers=n["received"])
+    return qs.filter(procedure_code=ALL_PROCEDURES if procedure_code is None else procedure_code)
+
+
+def period_counts(*, period: Period, unit: Any = None, procedure_code: str | None = None) -> Counts:
+    """Summed counts of a month, quarter or year for `unit`'s subtree (one query)."""
+    return _counts(_period_cells(period, unit, procedure_code).aggregate(**_sums()))
+
+
+def period_counts_by_unit(*, period: Period, unit: Any = None) -> dict[int, Counts]:
+    """Summed counts per receiving unit id of `unit`'s subtree (one query)."""
+    rows = _period_cells(period, unit, None).values("unit_id").annotate(**_sums())
+    return {row["unit_id"]: _counts(row) for row in rows}
+
+
+def month_counts(*, months: list[Period], unit: Any = None) -> dict[dt.date, Counts]:
+    """Counts of each month (judged at its own end), first day → counts (one query)."""
+    if not months:
+        return {}
+    ends = {m.first_day: m.last_day for m in months}
+    qs = PeriodRollup.objects.filter(
+        procedure_code=ALL_PROCEDURES,
+        month__in=list(ends),
+        as_of__in=sorted(set(ends.values())),
+    )
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    out: dict[dt.date, Counts] = {month: {} for month in ends}
+    for row in qs.values("month", "as_of").annotate(**_sums()):
+        if ends[row["month"]] == row["as_of"]:
+            out[row["month"]] = _counts(row)
+    return out
+
+
+def index_from_period_rollups(
+    *,
+    period: Period,
+    unit: Any = None,
+    procedure_code: str | None = None,
+    official: dict[str, tuple[int, int]] | None = None,
+) -> IndexResult:
+    """The dossier-based index of a month, quarter or year for `unit`'s subtree (by the
+    unit tree), in one aggregate query over the cells. Equal to `formulas.score` over
+    `facts_from_database` (without the lost-dossier lists); `official` adds the figures
+    of the other criteria."""
+    n = period_counts(period=period, unit=unit, procedure_code=procedure_code)
+    return result_from_counts(period, n, official=official)
+
+
+def counts_from_rollups(
+    *, period: Period, unit: Any = None, procedure_code: str | None = None
+) -> Counts:
+    """Counts of any period: the period cells for a month, quarter or year, the day-level
+    rollups (`cchc.indices.rollups`) for any other date range."""
+    if is_standard(period):
+        return period_counts(period=period, unit=unit, procedure_code=procedure_code)
+    from cchc.indices import rollups
+
+    return rollups.day_counts(period=period, unit=unit, procedure_code=procedure_code)
+
+
+def counts_by_unit_from_rollups(*, period: Period, unit: Any = None) -> dict[int, Counts]:
+    """Counts per receiving unit id of any period (as `counts_from_rollups`)."""
+    if is_standard(period):
+        return period_counts_by_unit(period=period, unit=unit)
+    from cchc.indices import rollups
+
+    return rollups.day_counts_by_unit(period=period, unit=unit)
 
 
 def index_from_rollups(
-    *, period: Period, unit: Any = None, procedure_code: str | None = None
+    *,
+    period: Period,
+    unit: Any = None,
+    procedure_code: str | None = None,
+    official: dict[str, tuple[int, int]] | None = None,
 ) -> IndexResult:
     """The index served from rollups: the period cells for a month, quarter or year; the
     day-level rollups (`cchc.indices.rollups`, exact for any day range, refreshed after
-    commit) for any other date range."""
-    if is_standard(period):
-        return index_from_period_rollups(period=period, unit=unit, procedure_code=procedure_code)
-    from cchc.indices import rollups
-
-    return rollups.index_from_rollups(period=period, unit=unit, procedure_code=procedure_code)
+    commit) for any other date range. `official` adds the other criteria's figures."""
+    n = counts_from_rollups(period=period, unit=unit, procedure_code=procedure_code)
+    return result_from_counts(period, n, official=official)
 
 
 def rebuild_after_bulk(ids: range) -> None:

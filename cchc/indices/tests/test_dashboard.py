@@ -47,7 +47,7 @@ def test_dashboard_ranks_children_and_lists_lost_points(
     world, chairman, data, django_assert_max_num_queries
 ):
     q4 = parse_period("2026-Q4")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(_bound(world, 12)):
         board = index_dashboard(user=chairman, unit=world.province, period=q4)
     assert board.result.dossiers == 3
     on_time = board.result.criterion("DOSSIER_ON_TIME")
@@ -55,15 +55,89 @@ def test_dashboard_ranks_children_and_lists_lost_points(
     # Tuy Phước (all on time) ranks above Quy Nhơn (one late of two).
     ranked = [(r.unit.pk, r.result.dossiers) for r in board.ranking if r.result.dossiers]
     assert ranked == [(world.other_commune_one_stop.parent_id, 1), (world.commune.pk, 2)]
-    assert board.ranking[0].band == "Xuất sắc"
+    # Its band is that of its percent, database criteria included (catalog, sync...).
+    from cchc.indices.definition import band_for
+
+    assert board.ranking[0].on_time_rate == 1
+    assert board.ranking[0].band == band_for(board.ranking[0].percent)
     assert board.ranking[-1].percent is None  # the post office: no dossiers
     assert board.losses[0].code == "DOSSIER_ON_TIME"
     assert [m.period.label for m in board.trend] == [f"2026-{m:02d}" for m in range(1, 13)]
-    assert board.trend[10].max > 0 and board.trend[9].max == 0
+    # October has no dossier: only the catalog's content (2 points; the world's procedure
+    # publishes no subjects, so 0) is computable.
+    assert board.trend[10].max > 2 and (board.trend[9].max, board.trend[9].score) == (2, 0)
+    # A dossier criterion that lost points links to its dossiers, with their number.
+    assert board.losses[0].lost_count == 1
     lost, rows = index_lost_dossiers(
         user=chairman, unit=world.province, period=q4, criterion="DOSSIER_ON_TIME"
     )
     assert [r.code for r in rows] == [data["late"].code] == list(lost.lost)
+
+
+# Permission check, tree, the database criteria's batch (about a dozen reads of the
+# catalog, petitions and payments), the period's cells, the cells by unit, the months.
+DASHBOARD_QUERIES = 22
+# A criterion registered without a batch function (e.g. DOSSIER_SYNC of the portal
+# synchronisation) is asked once per request: the unit, each child, each month.
+PER_REQUEST_QUERIES = 2
+
+
+def _bound(world, months: int) -> int:
+    from cchc.indices.sources import unbatched_codes
+    from cchc.units.models import Unit
+
+    requests = 1 + Unit.objects.filter(parent=world.province).count() + months
+    return DASHBOARD_QUERIES + PER_REQUEST_QUERIES * len(unbatched_codes()) * requests
+
+
+def test_dashboard_from_rollups_equals_scoring_the_dossiers(
+    world, chairman, data, clock, django_assert_max_num_queries
+):
+    """Headline, ranking and trend come from the period rollups; they equal scoring the
+    dossiers (and the database criteria) directly, for the same unit and period."""
+    from cchc.indices.selectors import index_for_database
+
+    for text in ("2026-11", "2026-Q4", "2026"):
+        period = parse_period(text)
+        board = index_dashboard(user=chairman, unit=world.province, period=period)
+        assert (
+            board.result.as_json()
+            == index_for_database(period=period, unit=world.province).as_json()
+        )
+        for r in board.ranking:
+            direct = index_for_database(period=period, unit=r.unit)
+            assert r.result.as_json() == direct.as_json(), r.unit
+        for m in board.trend:
+            direct = index_for_database(period=m.period, unit=world.province)
+            assert (m.score, m.max, m.percent) == (
+                direct.total_score,
+                direct.total_max,
+                direct.percent,
+            )
+    # More dossiers, in more months and units: the same number of queries.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = parse_period("2026")
+    with CaptureQueriesContext(connection) as before:
+        index_dashboard(user=chairman, unit=world.province, period=year)
+    clock.set(dt.datetime(2026, 12, 7, 9, 0, tzinfo=VN))
+    for _ in range(3):
+        drive_to(world, receive(world), "returned")
+    receive(world, actor=world.outsider, receiving_unit=world.other_commune_one_stop)
+    with (
+        django_assert_max_num_queries(_bound(world, 12)),
+        CaptureQueriesContext(connection) as after,
+    ):
+        board = index_dashboard(user=chairman, unit=world.province, period=year)
+    assert board.result.dossiers == 7
+
+    def own(ctx):
+        # A criterion registered without a batch (DOSSIER_SYNC) counts dossiers itself,
+        # one or two queries depending on the data; the dashboard's own reads are fixed.
+        return [q for q in ctx.captured_queries if 'FROM "dossiers_dossier"' not in q["sql"]]
+
+    assert len(own(after)) == len(own(before))
 
 
 def test_permission(world, data):
@@ -81,6 +155,10 @@ def test_pages(client, world, chairman, data):
     assert "Xếp hạng đơn vị trực thuộc" in html
     assert world.other_commune_one_stop.parent.name in html
     assert "criterion=DOSSIER_ON_TIME" in html
+    # The panel linking to the floor figures of the same unit and period.
+    assert f"{reverse('floor:figures')}?unit={world.province.pk}&amp;period=2026-Q4" in html
+    # How a past period is judged is written on the page.
+    assert "tính tại thời điểm cuối kỳ" in html
     lost = client.get(
         reverse("indices:lost"),
         {"unit": world.province.code, "period": "2026-Q4", "criterion": "DOSSIER_ON_TIME"},

@@ -19,6 +19,7 @@ from cchc.indices.formulas import score
 from cchc.indices.interchange import export_csv, facts_from_database, read_csv
 from cchc.indices.periods import parse_period
 from cchc.indices.selectors import index_for_database
+from cchc.indices.sources import database_figures
 from cchc.units.models import UnitKind
 
 NOVEMBER = parse_period("2026-11")
@@ -95,9 +96,12 @@ def test_scoring_the_database_equals_scoring_its_export(dossiers, tmp_path):
         period = parse_period(text)
         path = tmp_path / f"{text}.csv"
         export_csv(period=period, path=path)
-        assert (
-            index_for_database(period=period).as_json() == score(read_csv(path), period).as_json()
+        # The file carries the dossier facts only; the database adds the criteria it
+        # computes from its other data (catalog, petitions, payments).
+        from_file = score(
+            read_csv(path), period, official=database_figures(period=period, unit=None)
         )
+        assert index_for_database(period=period).as_json() == from_file.as_json()
 
 
 def test_unit_subtree_by_tree_and_by_code_prefix(world, clock, tmp_path):
@@ -119,7 +123,12 @@ def test_unit_subtree_by_tree_and_by_code_prefix(world, clock, tmp_path):
     assert by_tree.dossiers == 2
     path = tmp_path / "all.csv"
     assert export_csv(period=NOVEMBER, path=path) == 4
-    by_code = score(read_csv(path), NOVEMBER, unit="P99.W1")
+    by_code = score(
+        read_csv(path),
+        NOVEMBER,
+        unit="P99.W1",
+        official=database_figures(period=NOVEMBER, unit=commune),
+    )
     assert by_tree.as_json() == by_code.as_json()
     # The province's subtree holds the look-alike P991 by the tree, but not by "P99." prefix.
     assert index_for_database(period=NOVEMBER, unit=province).dossiers == 3
@@ -137,7 +146,16 @@ def test_commands_export_and_index_from_the_database(dossiers, tmp_path):
     from_db, from_file = io.StringIO(), io.StringIO()
     call_command("index", "--period", "2026-11", "--json", stdout=from_db)
     call_command("index", "--period", "2026-11", "--csv", str(path), "--json", stdout=from_file)
-    assert json.loads(from_db.getvalue()) == json.loads(from_file.getvalue())
+    db, file = json.loads(from_db.getvalue()), json.loads(from_file.getvalue())
+    # The dossier criteria agree; the file leaves the database's other criteria null.
+    from cchc.indices.definition import CRITERIA_BY_CODE, Source
+
+    for a, b in zip(db["criteria"], file["criteria"], strict=True):
+        if CRITERIA_BY_CODE[a["code"]].computed_from == Source.DOSSIERS:
+            assert a == b
+        else:
+            assert b["numerator"] is None and b["score"] is None
+    assert db["criteria"][0]["code"] == "PUBLISH_ON_TIME" and db["criteria"][0]["denominator"] == 0
     with pytest.raises(CommandError, match="Không có đơn vị mã “NOPE”"):
         call_command("index", "--period", "2026-11", "--unit", "NOPE")
     with pytest.raises(CommandError, match="không hợp lệ"):
@@ -157,4 +175,31 @@ def test_a_petition_about_the_dossier_is_a_complaint(world, clock, tmp_path):
     assert result.criterion("DOSSIER_RECEIVING_SATISFACTION").lost == (d.code,)
     path = tmp_path / "x.csv"
     export_csv(period=NOVEMBER, path=path)
-    assert result.as_json() == score(read_csv(path), NOVEMBER).as_json()
+    assert (
+        result.as_json()
+        == score(
+            read_csv(path), NOVEMBER, official=database_figures(period=NOVEMBER, unit=None)
+        ).as_json()
+    )
+
+
+def test_a_dossier_finished_after_the_period_end_is_unfinished_for_that_period(dossiers, tmp_path):
+    """As of the period's end T: the dossier finished on 02/12 (status "done" now) is
+    unfinished for a period ending 01/12 — E = T, and T (01/12 23:59:59) is past its due
+    time (01/12 17:00), so it is late; it is not "finished with a result" either. Same
+    figures from the database and from its export."""
+    period = parse_period("2026-11-01..2026-12-01")
+    path = tmp_path / "to-0112.csv"
+    export_csv(period=period, path=path)
+    late = dossiers["late"]
+    [row] = [f for f in read_csv(path) if f.code == late.code]
+    assert row.final_status == "done" and row.finished_at == dt.datetime(2026, 12, 2, 9, 0)
+    for result in (index_for_database(period=period), score(read_csv(path), period)):
+        on_time = result.criterion("DOSSIER_ON_TIME")
+        assert late.code in on_time.lost and dossiers["open"].code in on_time.lost
+        # With a result by T: the returned one and the fee one only.
+        assert result.criterion("ORIGINAL_RESULT_AVAILABLE").denominator == 2
+        assert late.code not in result.criterion("SO_HOA_GIAY_TO_GIAI_QUYET").lost
+    # Ending 30/11, T is before its due time: E = T ≤ due, on time.
+    november = index_for_database(period=NOVEMBER).criterion("DOSSIER_ON_TIME")
+    assert late.code not in november.lost

@@ -15,6 +15,12 @@ from cchc.indices.definition import CRITERIA_BY_CODE, GROUPS_BY_CODE, band_for
 from cchc.indices.formulas import IndexResult, round_half_away
 from cchc.indices.periods import parse_period
 
+SOURCE_LABELS = {
+    "dossiers": "hồ sơ",
+    "database": "danh mục TTHC, PAKN, thanh toán",
+    "official": "chỉ số liệu chính thức",
+}
+
 
 def _fmt(value) -> str:
     return "—" if value is None else f"{round_half_away(value):.2f}"
@@ -102,12 +108,13 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"So sánh với điểm chính thức (Cổng DVCQG) — kỳ {result.period}")
         out(
-            f"{'Tiêu chí':<38} {'Tính được':>9} {'Chính thức':>10} {'Chênh lệch':>10} {'Tối đa':>6}"
+            f"{'Tiêu chí':<38} {'Tính được':>9} {'Chính thức':>10} {'Chênh lệch':>10} "
+            f"{'Tối đa':>6}  Tính từ"
         )
         for r in rows:
             out(
                 f"  {r.code:<36} {_fmt(r.computed):>9} {_fmt(r.official):>10} "
-                f"{_fmt(r.difference):>10} {r.max:>6}"
+                f"{_fmt(r.difference):>10} {r.max:>6}  {SOURCE_LABELS.get(r.computed_from, '')}"
             )
         out("(Chênh lệch = điểm tính được − điểm chính thức; — : không có số liệu)")
 
