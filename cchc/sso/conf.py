@@ -81,6 +81,9 @@ class ProviderConfig:
     token_auth_method: str = "client_secret_basic"  # noqa: S105 - the name of an OIDC auth method, not a secret
     use_userinfo: bool = True
     name: str = ""  # the provider in messages: "VNeID"
+    # OpenID Connect Core §3.1.2.1 prompt, e.g. "login": ask for credentials at the provider
+    # every time, so a shared computer (a one-stop centre kiosk) never reuses a session.
+    prompt: str = ""
 
     @property
     def serves_citizens(self) -> bool:
@@ -137,6 +140,7 @@ def provider_from_mapping(key: str, raw: Mapping[str, Any]) -> ProviderConfig:
         token_auth_method=method,
         use_userinfo=bool(raw.get("USE_USERINFO", True)),
         name=str(raw.get("NAME") or key),
+        prompt=str(raw.get("PROMPT") or ""),
     )
 
 
@@ -170,7 +174,7 @@ def providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
 
     CCHC_SSO_PROVIDERS=vneid,sso-tinh names the providers; for each, e.g. for "sso-tinh":
     CCHC_SSO_SSO_TINH_DISCOVERY_URL, _CLIENT_ID, _CLIENT_SECRET, _AUDIENCE, _NAME, _LABEL, _SCOPES,
-    _TOKEN_AUTH_METHOD, _PERSONAL_ID_VERIFIED (1/0), _USE_USERINFO (1/0) and
+    _TOKEN_AUTH_METHOD, _PROMPT, _PERSONAL_ID_VERIFIED (1/0), _USE_USERINFO (1/0) and
     _CLAIM_SUBJECT, _CLAIM_FULL_NAME, _CLAIM_PERSONAL_ID, _CLAIM_EMAIL, _CLAIM_PHONE.
     """
     result: dict[str, dict[str, Any]] = {}
@@ -186,6 +190,7 @@ def providers_from_env(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
             "CLIENT_SECRET",
             "SCOPES",
             "TOKEN_AUTH_METHOD",
+            "PROMPT",
         ):
             value = environ.get(_env_name(key, name))
             if value:

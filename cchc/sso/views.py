@@ -74,7 +74,8 @@ def start(request: HttpRequest, provider: str) -> HttpResponse:
     redirect_uri = request.build_absolute_uri(reverse("sso:callback", args=[config.key]))
     try:
         server_metadata(config)
-        return oauth_client(config).authorize_redirect(request, redirect_uri)
+        extra = {"prompt": config.prompt} if config.prompt else {}
+        return oauth_client(config).authorize_redirect(request, redirect_uri, **extra)
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as exc:
         log.warning("sso discovery failed provider=%s: %s", config.key, exc)
         return _refused(

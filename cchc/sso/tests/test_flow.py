@@ -134,3 +134,10 @@ def test_discovery_with_another_issuer_is_refused(flow, settings):
     settings.CCHC_SSO["LOCAL_IDP"]["ISSUER"] = "https://attacker.example/idp"
     response = flow.http.get(f"{flow.base}/sso/vneid/", allow_redirects=False)
     assert response.status_code == 502
+
+
+def test_prompt_is_passed_to_the_provider_when_configured(flow, settings):
+    settings.CCHC_SSO["PROVIDERS"]["vneid"]["PROMPT"] = "login"
+    assert query(flow.start("vneid"))["prompt"] == "login"
+    settings.CCHC_SSO["PROVIDERS"]["vneid"]["PROMPT"] = ""
+    assert "prompt" not in query(flow.start("vneid"))
