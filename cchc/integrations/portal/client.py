@@ -115,6 +115,9 @@ class SandboxPortalClient:
     def send(self, *, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         from cchc.integrations.portal.sandbox import SandboxTimeout, sandbox_handle
 
+        if not conf.get("PORTAL_SANDBOX_ENABLED"):
+            # Never count a delivery to the sandbox as synchronised where it is switched off.
+            raise PortalUnavailable("Hộp cát Cổng DVCQG đã tắt; cấu hình PORTAL_CLIENT = http.")
         try:
             status, data = sandbox_handle(body=body, token=self.token, key=idempotency_key)
         except SandboxTimeout as exc:

@@ -412,3 +412,14 @@ def test_demo_state_leaves_dead_failed_and_sent_messages(integ, world, clock):
     assert len(records()) == 3
     result = _sync_criterion("2026-11")
     assert (result.numerator, result.denominator) == (3, 6)
+
+
+def test_with_the_sandbox_switched_off_nothing_counts_as_delivered(integ, world, dossier, client):
+    integ["PORTAL_SANDBOX_ENABLED"] = False
+    m = outbox.portal_deliver(message_id=messages_of(dossier)[0].pk)
+    assert m.status == S.FAILED and "tắt" in m.last_error
+    assert records() == []
+    response = client.post(
+        reverse("integrations:portal_sandbox_api"), data="{}", content_type="application/json"
+    )
+    assert response.status_code == 404
