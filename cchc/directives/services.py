@@ -559,7 +559,11 @@ def work_record_open(*, task: Task, unit: Unit, keeper: User | None = None) -> W
 @transaction.atomic
 def task_assign_owner(*, actor: User, task: Task, owner: User | None) -> Task:
     """The lead unit names the person in charge (who is reminded along with the unit)."""
-    task = Task.objects.select_for_update().select_related("document", "owner").get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("document", "owner")
+        .get(pk=task.pk)
+    )
     lead = list(task.lead_units.all())
     if _in_units(actor, Action.DIRECTIVE_UPDATE, lead) is None and not _is_issuer_side(actor, task):
         raise PermissionDenied("Chỉ đơn vị chủ trì hoặc cơ quan giao nhiệm vụ được phân công.")
@@ -692,7 +696,11 @@ def _require_open(task: Task) -> None:
 
 
 def _locked(task: Task) -> Task:
-    return Task.objects.select_for_update().select_related("document", "owner").get(pk=task.pk)
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("document", "owner")
+        .get(pk=task.pk)
+    )
 
 
 def _note(note: str) -> str:
