@@ -223,6 +223,34 @@ def work_record_items(*, record) -> list[RecordItem]:
                 url=url,
             )
         )
+    # The coordinating units' parts are correspondence of the record too.
+    from django.urls import reverse
+
+    from cchc.directives.models import Contribution
+
+    sent = (
+        Contribution.objects.filter(task=task, submitted_at__isnull=False)
+        .select_related("unit")
+        .prefetch_related("files")
+    )
+    for c in sent:
+        items.append(
+            RecordItem(
+                at=c.submitted_at,
+                kind="Phần phối hợp",
+                title=f"{c.unit.name}: {c.text[:180]}",
+            )
+        )
+        for f in c.files.all():
+            items.append(
+                RecordItem(
+                    at=f.uploaded_at,
+                    kind="Minh chứng phối hợp",
+                    title=f.original_name,
+                    url=reverse("directives:contribution_file", args=[f.pk]),
+                )
+            )
+    items[1:] = sorted(items[1:], key=lambda i: (i.at is None, i.at))
     return items
 
 

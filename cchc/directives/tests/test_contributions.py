@@ -212,3 +212,17 @@ def test_coordination_list_and_export(client, confirmed, people, tree, django_as
     assert rows[0][:3] == ("Văn bản", "Mục", "Nhiệm vụ")
     assert [r[4] for r in rows[1:]] == ["Phòng Kinh tế xã Tây Sơn"] * 2
     assert rows[1][6] == "Chưa gửi (quá hạn)"
+
+
+def test_sent_parts_join_the_work_record(confirmed, people, tree):
+    from cchc.directives.selectors import work_record_items
+
+    t1 = confirmed.tasks.get(position=0)
+    evidence = EvidenceFile(content=ContentFile(TINY_PDF, name="e.pdf"), original_name="DS.pdf")
+    contribution_submit(
+        actor=people.pkt, contribution=owed(confirmed, tree.c_pkt), text="Ý kiến", files=[evidence]
+    )
+    items = work_record_items(record=t1.work_record)
+    assert [i.kind for i in items] == ["Văn bản chỉ đạo", "Phần phối hợp", "Minh chứng phối hợp"]
+    assert items[1].title == "Phòng Kinh tế xã Tây Sơn: Ý kiến"
+    assert items[2].url.startswith("/directives/contribution-files/")
