@@ -56,8 +56,10 @@ def reveal(request: HttpRequest, code: str) -> HttpResponse:
         return _forbidden(request, str(exc))
     except ValidationError as exc:
         context["reveal_errors"] = [m for ms in _messages(exc).values() for m in ms]
-        template = "privacy/_applicant_facts.html" if request.htmx else "privacy/reveal.html"
-        return render(request, template, context, status=400)
+        if request.htmx:
+            # htmx swaps only 2xx responses: the refused form comes back with its message.
+            return render(request, "privacy/_applicant_facts.html", context)
+        return render(request, "privacy/reveal.html", context, status=400)
     context["revealed"] = True
     template = "privacy/_applicant_facts.html" if request.htmx else "privacy/reveal.html"
     response = render(request, template, context)
