@@ -5,7 +5,7 @@ from cchc.privacy.models import PersonalDataAccess
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
-    """Read-only: the log is evidence (NĐ 13/2023 Art. 27), never edited."""
+    """Read-only: the log is evidence (NĐ 13/2023 Art. 26–27), never edited."""
 
     list_display = ("at", "actor", "kind", "subject_name", "dossier", "unit", "reason")
     list_filter = ("kind",)

@@ -1,6 +1,6 @@
 """The personal data access log (Nghị định 13/2023/NĐ-CP).
 
-Art. 9 gives the data subject the right to know how their data is processed, and Art. 27
+Art. 9 gives the data subject the right to know how their data is processed, and Art. 26–27
 obliges the controller to record processing; TCVN 11930:2017 level 3 asks for an audit
 trail of access to sensitive data. Every full view of an applicant's identifiers and every
 export of a person's data writes one row here. Rows are never updated or deleted by the

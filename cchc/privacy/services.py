@@ -2,7 +2,7 @@
 
 Nghị định 13/2023/NĐ-CP: Art. 9 (the subject's rights to know, access and obtain their
 data), Art. 14 (providing personal data on the subject's request, within 72 hours),
-Art. 27 (the controller records processing). Each function checks the permission
+Art. 26–27 (protective measures: a log of processing). Each function checks the permission
 (`cchc.accounts.permissions`), validates the reason, writes one `PersonalDataAccess` row
 and returns the data; bad input raises a Vietnamese ValidationError and logs nothing.
 """

@@ -76,3 +76,16 @@ def test_access_log_lists_accesses_with_bounded_queries(
     assert response.status_code == 200 and body.count(REASON) == 3
     client.force_login(world.officer)
     assert client.get(reverse("privacy:access_log")).status_code == 403
+
+
+def test_home_pages_point_to_personal_data_and_account_security(client, world):
+    client.force_login(world.citizen)
+    body = client.get("/").content.decode()
+    assert reverse("privacy:self_export") in body
+    assert reverse("otp_setup") not in body
+    client.force_login(world.leader)  # two staff roles: the security card once
+    body = client.get("/").content.decode()
+    assert body.count(f'href="{reverse("otp_setup")}"') == 1
+    assert reverse("privacy:subject_export") in body
+    client.force_login(world.officer)
+    assert reverse("privacy:subject_export") not in client.get("/").content.decode()
