@@ -144,3 +144,38 @@ def test_a_version_in_use_is_read_only_and_is_copied_to_a_new_version(prov):
     assert third.version == 3 and Framework.objects.filter(year=2026).count() == 3
     with pytest.raises(PermissionDenied):
         services.framework_copy(actor=prov.chairman, framework=fw)
+
+
+def test_framework_page_after_edits(prov, client, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    fw = prov.framework
+    leaf = _c(fw, "1.1")
+    url = reverse("assessments:framework", args=[fw.pk])
+    client.force_login(prov.home_affairs)
+    response = client.post(
+        reverse("assessments:criterion_add", args=[fw.pk]),
+        {
+            "area": leaf.area_id,
+            "parent": leaf.pk,
+            "code": "1.1.1",
+            "title": "Kế hoạch",
+            "max_points": "2,5",
+            "method": "self",
+            "formula": "",
+            "evidence": "Quyết định",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Đã thêm tiêu chí." in html and "criterion_added 1.1.1" in html
+    client.post(reverse("assessments:area_edit", args=[fw.pk, leaf.area_id]), {"title": "Chỉ đạo"})
+    with django_assert_max_num_queries(12):
+        html = client.get(url).content.decode()
+    assert "area_edited 1" in html and "Chỉ đạo" in html
+    assert 'data-testid="total">99,50<' in html
+    client.force_login(prov.chairman)  # a unit reads the tree, cannot edit it
+    html = client.get(url).content.decode()
+    assert "Thêm tiêu chí" not in html and "Kế hoạch" in html
+    response = client.post(reverse("assessments:criterion_delete", args=[fw.pk, leaf.pk]))
+    assert Criterion.objects.filter(pk=leaf.pk).exists()
