@@ -391,7 +391,8 @@ def main() -> None:
     # check): headline cells, the same cells grouped by receiving unit (the ranking of
     # the province's children), the twelve months, and the batch of database criteria
     # (catalog, petitions, payments) for the province, its children and the months.
-    from cchc.indices.sources import database_figures_many
+    from cchc.indices.database_criteria import figures_many
+    from cchc.indices.sources import database_figures_many, unbatched_codes
     from cchc.indices.stats_rollups import (
         counts_by_unit_from_rollups,
         counts_from_rollups,
@@ -406,12 +407,19 @@ def main() -> None:
     t_rank, by_unit = _best(lambda: counts_by_unit_from_rollups(period=year, unit=province))
     t_trend, _ = _best(lambda: month_counts(months=months, unit=province))
     t_db, _ = _best(lambda: database_figures_many(requests))
+    t_own, _ = _best(lambda: figures_many(requests))
     assert sum(c["received"] for c in by_unit.values()) == head_counts["received"]
     print(
         f"\ndashboard, province {YEAR} ({len(children)} children, {len(by_unit)} receiving "
         f"units): headline {t_head * 1000:.1f} ms, ranking {t_rank * 1000:.1f} ms, "
         f"12 months {t_trend * 1000:.1f} ms, database criteria ({len(requests)} requests) "
         f"{t_db * 1000:.1f} ms; total {(t_head + t_rank + t_trend + t_db) * 1000:.1f} ms",
+        flush=True,
+    )
+    print(
+        f"  of which the batched catalog/PAKN/payment criteria {t_own * 1000:.1f} ms; "
+        f"criteria registered without a batch ({', '.join(unbatched_codes()) or 'none'}) "
+        f"{max(t_db - t_own, 0) * 1000:.1f} ms",
         flush=True,
     )
 

@@ -100,6 +100,7 @@ class Data:
     first_online_paid: dict[int, dt.datetime]
     calendar: Any
     effective_kinds: dict[int, set[str]] = field(default_factory=dict)
+    in_force_cache: dict[dt.datetime, list[dict[str, Any]]] = field(default_factory=dict)
 
     def scope(self, unit: Any) -> _Scope:
         if unit is None:
@@ -157,6 +158,7 @@ def load(*, first_day: dt.date, last_day: dt.date, root: Any, units: Sequence[An
     with_components = set(
         ComponentRequirement.objects.values_list("version_id", flat=True).distinct()
     )
+    versions.sort(key=lambda v: v["pk"])
     for v in versions:
         v["has_steps"] = v["pk"] in with_steps
         v["has_components"] = v["pk"] in with_components
@@ -222,11 +224,15 @@ def _in_force(data: Data, period: Period, scope: _Scope) -> dict[int, dict[str, 
     Versions carry their own validity, so a procedure later withdrawn still counts for
     the periods it was in force."""
     t = _last_instant(period)
+    if t not in data.in_force_cache:
+        data.in_force_cache[t] = [
+            v
+            for v in data.versions
+            if v["valid_from"] <= t and (v["valid_to"] is None or v["valid_to"] > t)
+        ]
     found: dict[int, dict[str, Any]] = {}
-    for v in sorted(data.versions, key=lambda v: v["pk"]):
-        in_force = v["valid_from"] <= t and (v["valid_to"] is None or v["valid_to"] > t)
-        units = data.version_units.get(v["pk"], set())
-        if in_force and scope.covers(v["implementing_unit_kinds"], units):
+    for v in data.in_force_cache[t]:  # by id: the last version wins if the catalog overlaps
+        if scope.covers(v["implementing_unit_kinds"], data.version_units.get(v["pk"], set())):
             found[v["procedure_id"]] = v
     return found
 
