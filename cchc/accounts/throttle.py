@@ -72,3 +72,18 @@ def submission_refused(request, *, scope: str) -> str | None:
                 f"Để chống gửi tự động, vui lòng thử lại sau."
             )
     return None
+
+
+def axes_client_ip(request) -> str | None:
+    """The client address for django-axes' log-in records: a valid IP or None (NULL).
+
+    Its access log stores the address in an IP column, which PostgreSQL checks: a request
+    with no REMOTE_ADDR (e.g. `Client.force_login` in tests, or a sign-in from a management
+    command) must give NULL, not a placeholder string."""
+    import ipaddress
+
+    raw = request.META.get("REMOTE_ADDR") or ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None

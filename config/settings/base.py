@@ -175,7 +175,7 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Behind the reverse proxy the deployment sets REMOTE_ADDR (as cchc.portal.ratelimit).
-AXES_CLIENT_IP_CALLABLE = "cchc.accounts.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cchc.accounts.throttle.axes_client_ip"
 # Sessions (ASVS 3.3): signed out after CCHC_SESSION_IDLE_SECONDS without a request and,
 # whatever the activity, CCHC_SESSION_MAX_SECONDS after signing in.
 CCHC_SESSION_IDLE_SECONDS = env.int("CCHC_SESSION_IDLE_SECONDS", default=30 * 60)
