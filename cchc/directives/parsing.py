@@ -189,6 +189,9 @@ _DUE_MONTH = re.compile(
 _DUE_YEAR = re.compile(r"(?:trong|hoàn\s+thành(?:\s+trong)?|hết)\s+năm\s+(\d{4})", re.I)
 
 
+_EVERY_YEAR = re.compile(r"(?:\s*(?:và|,)\s*(?:ngày\s+)?\d{1,2}/\d{1,2})*\s+h[aằà]ng năm", re.I)
+
+
 def extract_deadline(
     text: str, *, default_year: int | None = None
 ) -> tuple[dt.date | None, dt.time | None]:
@@ -213,6 +216,8 @@ def extract_deadline(
         year = int(m[3]) if m[3] else default_year
         if year is None or any(start <= m.start() < start + 40 for start, _, t in found if t):
             continue
+        if not m[3] and _EVERY_YEAR.match(text, m.end()):
+            continue  # "trước ngày 05/6 và 05/12 hằng năm": a reporting date each year
         day = _date(int(m[1]), int(m[2]), year)
         if day:
             found.append((m.start(), day, None))
@@ -368,6 +373,12 @@ _VERBS = (
     "lựa chọn",
     "thành lập",
     "kiện toàn",
+    # Adverbials that come between an addressee and its verb ("Các cơ quan, đơn vị định
+    # kỳ 6 tháng báo cáo ...") end the addressee as well.
+    "định kỳ",
+    "thường xuyên",
+    "chủ động",
+    "kịp thời",
 )
 _VERB = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(_VERBS) + r")(?![\wÀ-ỹ])")
 # "Văn phòng HĐND và UBND xã" is one unit: "và" between the two councils does not split.
@@ -384,6 +395,9 @@ _INNER_TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|đề\s+nghị|y
 _COORD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+", re.I)
 
 
+_COLLECTIVE_TAIL = re.compile(r"(?:đơn vị|địa phương)\b")
+
+
 def split_names(span: str) -> list[str]:
     """'Phòng Nội vụ, Hội liên hiệp Phụ nữ huyện và UBND các xã, thị trấn' -> three names.
 
@@ -398,6 +412,15 @@ def split_names(span: str) -> list[str]:
     for part in parts:
         part = re.sub(r"^(?:và|cùng|với)\s+", "", part, flags=re.I).strip()
         part = _ROLE_PREFIX.sub("", part).strip()
+        if (
+            names
+            and _COLLECTIVE_TAIL.match(part)
+            and names[-1].lower().startswith("các ")
+            and f"{names[-1]}, {part}" in span
+        ):
+            # "các cơ quan, đơn vị liên quan" is one collective addressee.
+            names[-1] = f"{names[-1]}, {part}"
+            continue
         if part and part.lower() not in ("các", "và"):
             names.append(part)
     return names
@@ -478,11 +501,31 @@ def clauses(text: str) -> list[str]:
         pos = m.end()
     parts.append(text[pos:])
     out: list[str] = []
+    pending = ""
     for part in parts:
         for piece in re.split(r"(?<=;)\s+", part):
-            if piece.strip():
-                out.append(piece.strip())
+            piece = piece.strip()
+            if not piece:
+                continue
+            if pending:
+                piece = f"{pending} {piece}"
+                pending = ""
+            if piece.endswith(";") and not _VERB.search(piece) and _ends_in_addressee(piece):
+                # "Giao các sở, ngành tỉnh; UBND các huyện; ... báo cáo": the semicolons
+                # separate addressees of one clause, not clauses.
+                pending = piece
+                continue
+            out.append(piece)
+    if pending:
+        out.append(pending)
     return out
+
+
+def _ends_in_addressee(piece: str) -> bool:
+    """The piece is (a trigger and) a list of addressees: its last one starts with a head."""
+    last = piece.rstrip(" ;").split(";")[-1].strip()
+    last = re.sub(r"^(?:giao(?:\s+cho)?|đề\s+nghị|yêu\s+cầu)\s+", "", last, flags=re.I)
+    return bool(_HEAD_AT.match(last))
 
 
 def _is_closing(par: str) -> bool:

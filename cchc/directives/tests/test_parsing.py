@@ -341,3 +341,53 @@ def test_speaker_is_not_the_addressee():
         ),
         ("2", [], []),  # "cơ chế giao doanh nghiệp" assigns nothing: left for review
     ]
+
+
+def test_semicolon_addressees_related_units_and_yearly_reporting_dates():
+    # Written for these tests after published provincial letters: addressees listed with
+    # semicolons before one verb, "chủ trì phối hợp" without a comma, "các cơ quan, đơn
+    # vị liên quan", and reports due "trước ngày 05/6 và 05/12 hàng năm" (every year).
+    notice = parse_notice((FIXTURES / "province_letter_semicolons.txt").read_text(encoding="utf-8"))
+    assert (notice.kind, notice.number, notice.date) == (
+        "Công văn",
+        "846/UBND-TH",
+        dt.date(2019, 5, 21),
+    )
+    assert rows(notice) == [
+        (
+            "1",
+            [
+                "các sở, ngành tỉnh",
+                "Ủy ban nhân dân các huyện, thành phố",
+                "các Ban Quản lý dự án chuyên ngành tỉnh",
+            ],
+            [],
+        ),
+        ("2", ["Sở Kế hoạch và Đầu tư"], ["các đơn vị liên quan"]),
+        ("3", ["Sở Kế hoạch và Đầu tư"], ["các cơ quan, đơn vị liên quan"]),
+        ("3", ["Các cơ quan, đơn vị"], []),
+    ]
+    t1, t2, t3, t3b = notice.tasks
+    assert t1.text.startswith("Giao các sở, ngành tỉnh; Ủy ban nhân dân các huyện")
+    # Each sentence keeps its own deadline.
+    assert [t1.deadline, t2.deadline, t3.deadline] == [
+        dt.date(2019, 5, 23),
+        dt.date(2019, 5, 24),
+        dt.date(2019, 9, 30),  # "trong quý III/2019"
+    ]
+    assert t3b.deadline is None  # a date every year is a reporting date, not a deadline
+    assert "semiannual" in t3b.recurrence
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        ("các cơ quan, đơn vị liên quan", ["các cơ quan, đơn vị liên quan"]),
+        ("các sở, ngành, địa phương", ["các sở, ngành, địa phương"]),
+        ("Phòng Nội vụ, đơn vị liên quan", ["Phòng Nội vụ", "đơn vị liên quan"]),
+        # "và" separates two addressees (the seed's introduction).
+        ("các phòng, ban, ngành và địa phương", ["các phòng, ban, ngành", "địa phương"]),
+    ],
+)
+def test_collective_tails_stay_with_their_collective(span, expected):
+    assert split_names(span) == expected
