@@ -417,3 +417,19 @@ def _backfill_qs(dossiers: QuerySet[Dossier], mode: str) -> int:
             )
     PortalSyncMessage.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
+
+
+def portal_prune(*, older_than_days: int = 90, now: dt.datetime | None = None) -> int:
+    """Blank the payload of messages delivered more than `older_than_days` ago.
+
+    The payload holds the applicant's identifier and contacts (NĐ 13/2023: keep personal
+    data no longer than needed); once the portal has it, the row's key, status and times
+    are what the index and the operators need."""
+    now = now or timezone.now()
+    return (
+        PortalSyncMessage.objects.filter(
+            status=S.SENT, sent_at__lt=now - dt.timedelta(days=older_than_days)
+        )
+        .exclude(payload={})
+        .update(payload={})
+    )

@@ -423,3 +423,14 @@ def test_with_the_sandbox_switched_off_nothing_counts_as_delivered(integ, world,
         reverse("integrations:portal_sandbox_api"), data="{}", content_type="application/json"
     )
     assert response.status_code == 404
+
+
+def test_prune_blanks_old_delivered_payloads_only(integ, world, dossier, clock, capsys):
+    outbox.portal_sync_due()
+    drive_to(world, dossier, "at_department")  # pending
+    clock.advance(days=91)
+    call_command("portal", "prune")
+    assert "1 bản tin" in capsys.readouterr().out
+    sent, pending = messages_of(dossier)
+    assert sent.payload == {} and sent.status == S.SENT
+    assert pending.payload["requests"][0]["data"][0]["MaDoiTuong"]  # still to send
