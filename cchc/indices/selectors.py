@@ -285,10 +285,12 @@ def index_lost_dossiers(
 def index_whatif(
     *, user: User, unit: Unit, period: Period, changes: list[Change]
 ) -> tuple[Projection, list[PlannedAction]]:
-    """The unit's index before and after `changes`, and the actions ranked (one query)."""
+    """The unit's index before and after `changes` (with the database criteria, which
+    dossier changes leave as they are), and the actions ranked."""
     require(user, Action.INDEX_VIEW, unit)
     facts = list(facts_from_database(period=period, unit=unit))
-    return project(facts, period, changes), rank_actions(facts, period)
+    official = database_figures(period=period, unit=unit)
+    return project(facts, period, changes, official=official), rank_actions(facts, period)
 
 
 # --- Public scoreboard ------------------------------------------------------------------

@@ -111,15 +111,18 @@ def project(
     changes: Sequence[Change],
     *,
     unit: str | None = None,
+    official: dict[str, tuple[int, int]] | None = None,
 ) -> Projection:
-    """The index before and after `changes`, applied in order (each on the previous result)."""
+    """The index before and after `changes`, applied in order (each on the previous result).
+    `official` gives the other criteria's figures (unchanged by dossier changes), so the
+    projection starts from the same total as the dashboard."""
     rows = [f for f in facts if unit is None or in_unit(f.unit_code, unit)]
-    before = score(rows, period)
+    before = score(rows, period, official=official)
     changed: dict[str, int] = {}
     for i, change in enumerate(changes):
         rows, n = _apply(rows, period, change)
         changed[f"{i + 1}. {change.criterion}"] = n
-    return Projection(before, score(rows, period), changed)
+    return Projection(before, score(rows, period, official=official), changed)
 
 
 @dataclass(frozen=True)

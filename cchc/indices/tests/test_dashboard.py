@@ -140,6 +140,15 @@ def test_dashboard_from_rollups_equals_scoring_the_dossiers(
     assert len(own(after)) == len(own(before))
 
 
+def test_whatif_starts_from_the_dashboard_total(world, chairman, data):
+    from cchc.indices.selectors import index_whatif
+
+    q4 = parse_period("2026-Q4")
+    board = index_dashboard(user=chairman, unit=world.province, period=q4)
+    projection, _ = index_whatif(user=chairman, unit=world.province, period=q4, changes=[])
+    assert projection.before.as_json() == board.result.as_json()
+
+
 def test_permission(world, data):
     with pytest.raises(PermissionDenied):
         index_dashboard(user=world.specialist, unit=world.province, period=NOVEMBER)
