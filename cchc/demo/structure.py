@@ -194,4 +194,4 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("doanhnghiep", "Công ty TNHH Tây Sơn Xanh", Role.CITIZEN, "", title="Doanh nghiệp"),
 )
 
-DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the documented password of demo accounts only
+DEMO_PASSWORD = "CCHC-demo-2026"  # noqa: S105 - the documented password of demo accounts only
