@@ -235,3 +235,27 @@ class OutreachActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrainingMaterial(models.Model):
+    """A file of a training session (slides, handout, attendance sheet scan), checked by
+    content through cchc.core.uploads before it is stored under a generated name."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to="reforms/training/%Y/")
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài liệu tập huấn"
+        verbose_name_plural = "tài liệu tập huấn"
+        ordering = ["session", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -28,6 +28,7 @@ from cchc.reforms.models import (
     OutreachActivity,
     Proposal,
     TrainingAttendance,
+    TrainingMaterial,
     TrainingSession,
 )
 from cchc.units.models import Unit
@@ -394,7 +395,7 @@ def initiative_effects(
     out = {}
     for i in todo:
         applied = i.applied_at
-        assert applied is not None
+        assert applied is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         since, until = applied - window, min(applied + window, now)
         mine = [
             r
@@ -494,12 +495,83 @@ class Community:
     effects: dict[int, InitiativeEffect] = field(default_factory=dict)  # by initiative pk
 
 
+STAFF_EXCLUDED_ROLES = (Role.CITIZEN, Role.PARTNER_STAFF)
+
+
+def _staff(units: QuerySet[Unit]) -> list[tuple[Unit, list[User]]]:
+    """Active staff of each unit (any role but citizen and partner staff), by unit name
+    then person; one query."""
+    from cchc.accounts.models import RoleAssignment
+
+    staff_roles = [r for r in Role.values if r not in STAFF_EXCLUDED_ROLES]
+    by_unit: dict[int, tuple[Unit, dict[int, User]]] = {}
+    for a in (
+        RoleAssignment.objects.filter(unit__in=units, role__in=staff_roles, user__is_active=True)
+        .select_related("unit", "user")
+        .order_by("unit__name", "user__full_name", "user__username")
+    ):
+        by_unit.setdefault(a.unit_id, (a.unit, {}))[1][a.user_id] = a.user
+    return [(unit, list(people.values())) for unit, people in by_unit.values()]
+
+
+def staff_by_unit(*, user: User) -> list[tuple[Unit, list[User]]]:
+    """The people who may be called to a training, by unit, in the user's scope."""
+    return _staff(units_in_scope(user, Action.REPORT_VIEW))
+
+
+def training_session_get(*, user: User, pk: int) -> TrainingSession:
+    """A session of a unit in the user's scope (DoesNotExist otherwise)."""
+    return TrainingSession.objects.select_related("unit").get(
+        pk=pk, unit__in=units_in_scope(user, Action.REPORT_VIEW)
+    )
+
+
+@dataclass
+class SessionSheet:
+    session: TrainingSession
+    attendance: dict[int, bool]  # user pk → present
+    staff: list[tuple[Unit, list[User]]]  # the people who may be called, by unit
+    materials: list[TrainingMaterial]
+    by_unit: list[tuple[Unit, int, int]]  # unit, called, present
+
+    @property
+    def present(self) -> set[int]:
+        return {pk for pk, attended in self.attendance.items() if attended}
+
+
+def training_session_sheet(*, user: User, session: TrainingSession) -> SessionSheet:
+    """A session with its attendance by unit and its materials (a fixed number of
+    queries). People called who are no longer in the user's scope stay listed."""
+    attendance = {a.user_id: a.attended for a in session.attendance.all()}
+    staff = staff_by_unit(user=user)
+    listed = {u.pk for _unit, people in staff for u in people}
+    missing = [pk for pk in attendance if pk not in listed]
+    if missing:
+        staff.append((session.unit, list(User.objects.filter(pk__in=missing))))
+    by_unit = []
+    for unit, people in staff:
+        called = [u for u in people if u.pk in attendance]
+        if called:
+            by_unit.append((unit, len(called), sum(1 for u in called if attendance[u.pk])))
+    return SessionSheet(
+        session=session,
+        attendance=attendance,
+        staff=staff,
+        materials=list(session.files.select_related("uploaded_by")),
+        by_unit=by_unit,
+    )
+
+
+def outreach_get(*, user: User, pk: int) -> OutreachActivity:
+    return OutreachActivity.objects.select_related("unit").get(
+        pk=pk, unit__in=units_in_scope(user, Action.REPORT_VIEW)
+    )
+
+
 def community_overview(*, user: User, year: int) -> Community:
     """Initiatives, training (and who is still untrained), outreach, and the dossiers
     submitted with a volunteer's help (Dossier.assisted_by_*), in the user's scope.
     A fixed number of queries, whatever the volume."""
-    from cchc.accounts.models import RoleAssignment
-
     units = units_in_scope(user, Action.REPORT_VIEW)
     since, until = year_bounds(year)
     initiatives = list(
@@ -520,16 +592,9 @@ def community_overview(*, user: User, year: int) -> Community:
             "user_id", flat=True
         )
     )
-    staff_roles = [r for r in Role.values if r not in (Role.CITIZEN, Role.PARTNER_STAFF)]
-    by_unit: dict[int, tuple[Unit, dict[int, User]]] = {}
-    for a in (
-        RoleAssignment.objects.filter(unit__in=units, role__in=staff_roles, user__is_active=True)
-        .select_related("unit", "user")
-        .order_by("unit__name", "user__full_name")
-    ):
-        if a.user_id in trained:
-            continue
-        by_unit.setdefault(a.unit_id, (a.unit, {}))[1][a.user_id] = a.user
+    untrained = [
+        (unit, [u for u in people if u.pk not in trained]) for unit, people in _staff(units)
+    ]
     outreach = list(
         OutreachActivity.objects.filter(unit__in=units, held_on__year=year).select_related("unit")
     )
@@ -548,7 +613,7 @@ def community_overview(*, user: User, year: int) -> Community:
         initiatives=initiatives,
         effects=initiative_effects(initiatives),
         sessions=sessions,
-        untrained=[(unit, list(people.values())) for unit, people in by_unit.values()],
+        untrained=[(unit, people) for unit, people in untrained if people],
         outreach=outreach,
         reach=sum(o.reach for o in outreach),
         assisted=[

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, require
+from cchc.core.uploads import CheckedUpload
 from cchc.procedures.models import Procedure
 from cchc.reforms import cost
 from cchc.reforms.models import (
@@ -24,6 +25,7 @@ from cchc.reforms.models import (
     ProposalItem,
     ProposalStatus,
     TrainingAttendance,
+    TrainingMaterial,
     TrainingSession,
 )
 from cchc.units.models import Unit
@@ -385,9 +387,7 @@ def training_session_create(
     absent: list[User] | None = None,
 ) -> TrainingSession:
     require(actor, Action.REPORT_VIEW, unit)
-    topic = " ".join((topic or "").split())
-    if not topic:
-        _refuse("topic", "Vui lòng nhập chủ đề tập huấn.", "required")
+    topic = _session_text(topic)
     if not participants:
         _refuse("participants", "Vui lòng chọn người tham gia.", "required")
     session = TrainingSession.objects.create(
@@ -424,3 +424,113 @@ def outreach_create(
         reach=int(_amount(reach, "reach", integer=True)),
         created_by=actor,
     )
+
+
+def _session_text(topic: str) -> str:
+    topic = " ".join((topic or "").split())
+    if not topic:
+        _refuse("topic", "Vui lòng nhập chủ đề tập huấn.", "required")
+    return topic
+
+
+@transaction.atomic
+def training_session_update(
+    *,
+    actor: User,
+    session: TrainingSession,
+    topic: str,
+    held_on: dt.date,
+    trainers: str = "",
+    materials: str = "",
+) -> TrainingSession:
+    """Correct a session's topic, date, trainers and notes on its materials."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    require(actor, Action.REPORT_VIEW, session.unit)
+    session.topic = _session_text(topic)
+    session.held_on = held_on
+    session.trainers = (trainers or "").strip()
+    session.materials = (materials or "").strip()
+    session.save(update_fields=["topic", "held_on", "trainers", "materials"])
+    return session
+
+
+@transaction.atomic
+def training_attendance_set(
+    *,
+    actor: User,
+    session: TrainingSession,
+    participants: list[User],
+    present: list[User],
+) -> TrainingSession:
+    """The people called to the session (by unit, in the actor's scope — the caller
+    picks them from there) and who attended; `present` must be among `participants`."""
+    session = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    require(actor, Action.REPORT_VIEW, session.unit)
+    if not participants:
+        _refuse("participants", "Vui lòng chọn người tham gia.", "required")
+    invited = {u.pk for u in participants}
+    attended = {u.pk for u in present}
+    if attended - invited:
+        _refuse("present", "Người có mặt phải nằm trong danh sách triệu tập.")
+    existing = {a.user_id: a for a in session.attendance.all()}
+    session.attendance.exclude(user_id__in=invited).delete()
+    for pk in invited:
+        row = existing.get(pk)
+        if row is None:
+            TrainingAttendance.objects.create(session=session, user_id=pk, attended=pk in attended)
+        elif row.attended != (pk in attended):
+            row.attended = pk in attended
+            row.save(update_fields=["attended"])
+    return session
+
+
+@transaction.atomic
+def training_material_add(
+    *, actor: User, session: TrainingSession, upload: CheckedUpload
+) -> TrainingMaterial:
+    """Store a file already checked by content (cchc.core.uploads.check_upload)."""
+    require(actor, Action.REPORT_VIEW, session.unit)
+    return TrainingMaterial.objects.create(
+        session=session,
+        file=upload.content,
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=actor,
+    )
+
+
+@transaction.atomic
+def training_material_remove(*, actor: User, material: TrainingMaterial) -> None:
+    require(actor, Action.REPORT_VIEW, material.session.unit)
+    stored = material.file.name
+    storage = material.file.storage
+    material.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def outreach_update(
+    *,
+    actor: User,
+    activity: OutreachActivity,
+    kind: str,
+    title: str,
+    held_on: dt.date,
+    reach: Any = 0,
+) -> OutreachActivity:
+    activity = OutreachActivity.objects.select_for_update().get(pk=activity.pk)
+    require(actor, Action.REPORT_VIEW, activity.unit)
+    if kind not in OutreachKind.values:
+        _refuse("kind", "Hình thức tuyên truyền không hợp lệ.")
+    title = " ".join((title or "").split())
+    if not title:
+        _refuse("title", "Vui lòng nhập nội dung tuyên truyền.", "required")
+    activity.kind = kind
+    activity.title = title
+    activity.held_on = held_on
+    activity.reach = int(_amount(reach, "reach", integer=True))
+    activity.save(update_fields=["kind", "title", "held_on", "reach"])
+    return activity

@@ -15,5 +15,13 @@ urlpatterns = [
         name="proposal_action",
     ),
     path("phong-trao/", views.community, name="community"),
+    path("tap-huan/moi/", views.training_new, name="training_new"),
+    path("tap-huan/<int:pk>/", views.training, name="training"),
+    path(
+        "tap-huan/<int:pk>/tai-lieu/<int:material_pk>/",
+        views.training_material,
+        name="training_material",
+    ),
+    path("tuyen-truyen/<int:pk>/", views.outreach_edit, name="outreach"),
     path("sang-kien/<int:pk>/xem-xet/", views.initiative_review, name="initiative_review"),
 ]

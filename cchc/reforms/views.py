@@ -8,16 +8,27 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
+from cchc.core.uploads import check_upload
 from cchc.procedures.models import Procedure
 from cchc.reforms import selectors, services
-from cchc.reforms.models import ChangeKind, Initiative, OutreachKind, Proposal, ProposalStatus
+from cchc.reforms.models import (
+    ChangeKind,
+    Initiative,
+    OutreachActivity,
+    OutreachKind,
+    Proposal,
+    ProposalStatus,
+    TrainingMaterial,
+    TrainingSession,
+)
 from cchc.reforms.processmap import process_map
 
 
@@ -311,3 +322,158 @@ def initiative_review(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     return redirect("reforms:community")
+
+
+def _people(request: HttpRequest, name: str) -> list:
+    """Users picked in a form, kept only when they are staff of a unit in scope."""
+    ids = {int(i) for i in request.POST.getlist(name) if i.isdigit()}
+    return [
+        u
+        for _unit, people in selectors.staff_by_unit(user=request.user)
+        for u in people
+        if u.pk in ids
+    ]
+
+
+@login_required
+def training_new(request: HttpRequest) -> HttpResponse:
+    """Organise a training session: topic, date, trainers, the people called by unit."""
+    _require_reader(request)
+    units = units_in_scope(request.user, Action.REPORT_VIEW).order_by("name")
+    if request.method == "POST":
+        post = request.POST
+        try:
+            unit = units.filter(pk=post.get("unit") or 0).first()
+            if unit is None:
+                raise ValidationError(_("Vui lòng chọn đơn vị."))
+            people = list({u.pk: u for u in _people(request, "participants")}.values())
+            present = {u.pk for u in _people(request, "present")}
+            session = services.training_session_create(
+                actor=request.user,
+                unit=unit,
+                topic=post.get("topic", ""),
+                held_on=_date(post.get("held_on", "")),
+                participants=people,
+                trainers=post.get("trainers", ""),
+                materials=post.get("materials", ""),
+                absent=[u for u in people if u.pk not in present],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Đã tạo lớp tập huấn."))
+            return redirect("reforms:training", pk=session.pk)
+    return render(
+        request,
+        "reforms/training_new.html",
+        {
+            "units": units,
+            "staff": selectors.staff_by_unit(user=request.user),
+            "form": request.POST,
+            "picked": {int(i) for i in request.POST.getlist("participants") if i.isdigit()},
+            "present": {int(i) for i in request.POST.getlist("present") if i.isdigit()},
+        },
+    )
+
+
+def _session(request: HttpRequest, pk: int):
+    _require_reader(request)
+    try:
+        return selectors.training_session_get(user=request.user, pk=pk)
+    except TrainingSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def training(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session: details, who was called and who attended (by unit), materials."""
+    session = _session(request, pk)
+    if request.method == "POST":
+        post = request.POST
+        action = post.get("action")
+        try:
+            if action == "details":
+                services.training_session_update(
+                    actor=request.user,
+                    session=session,
+                    topic=post.get("topic", ""),
+                    held_on=_date(post.get("held_on", "")),
+                    trainers=post.get("trainers", ""),
+                    materials=post.get("materials", ""),
+                )
+                messages.success(request, _("Đã lưu thông tin lớp tập huấn."))
+            elif action == "attendance":
+                services.training_attendance_set(
+                    actor=request.user,
+                    session=session,
+                    participants=_people(request, "participants"),
+                    present=_people(request, "present"),
+                )
+                messages.success(request, _("Đã lưu danh sách tham gia."))
+            elif action == "material":
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ValidationError(_("Vui lòng chọn tệp tài liệu."))
+                services.training_material_add(
+                    actor=request.user, session=session, upload=check_upload(upload)
+                )
+                messages.success(request, _("Đã thêm tài liệu."))
+            elif action == "remove_material":
+                material = get_object_or_404(
+                    TrainingMaterial, pk=post.get("material") or 0, session=session
+                )
+                services.training_material_remove(actor=request.user, material=material)
+                messages.success(request, _("Đã xóa tài liệu."))
+            else:
+                raise Http404
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("reforms:training", pk=session.pk)
+    return render(
+        request,
+        "reforms/training.html",
+        {"sheet": selectors.training_session_sheet(user=request.user, session=session)},
+    )
+
+
+@login_required
+def training_material(request: HttpRequest, pk: int, material_pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    material = get_object_or_404(TrainingMaterial, pk=material_pk, session=session)
+    return FileResponse(
+        material.file.open("rb"),
+        content_type=material.content_type,
+        as_attachment=True,
+        filename=material.original_name,
+    )
+
+
+@login_required
+def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_reader(request)
+    try:
+        activity = selectors.outreach_get(user=request.user, pk=pk)
+    except OutreachActivity.DoesNotExist as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        post = request.POST
+        try:
+            services.outreach_update(
+                actor=request.user,
+                activity=activity,
+                kind=post.get("kind", ""),
+                title=post.get("title", ""),
+                held_on=_date(post.get("held_on", "")),
+                reach=post.get("reach", "0"),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("Đã lưu hoạt động tuyên truyền."))
+            return redirect(f"{reverse('reforms:community')}?year={activity.held_on.year}")
+    return render(
+        request,
+        "reforms/outreach.html",
+        {"a": activity, "kinds": OutreachKind.choices, "form": request.POST},
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cchc.dossiers.models import Channel, ComponentSource
 from cchc.dossiers.tests.conftest import clock  # noqa: F401 (fixture)
-from cchc.dossiers.tests.factories import components_for, drive_to, make_unit, receive
+from cchc.dossiers.tests.factories import components_for, drive_to, make_unit, make_user, receive
 from cchc.reforms import selectors, services
 from cchc.reforms.models import InitiativeStatus, OutreachKind
 from cchc.reforms.tests.test_db import make_world
@@ -141,3 +141,115 @@ def test_an_applied_initiative_shows_its_measured_effect(clock, client):  # noqa
     row = row[: row.index("</tr>")]
     assert "Thời gian giải quyết thực tế" in row and "cải thiện" in row
     assert "(1 hồ sơ)" in row
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_training_session_edited_attendance_by_unit_and_materials(
+    clock,  # noqa: F811
+    client,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    boss = world.extra["boss"]
+    session = services.training_session_create(
+        actor=boss,
+        unit=world.commune,
+        topic="Sử dụng hệ thống một cửa điện tử",
+        held_on=dt.date(2026, 10, 5),
+        participants=[world.officer],
+    )
+    services.training_session_update(
+        actor=boss,
+        session=session,
+        topic="Sử dụng hệ thống một cửa điện tử (buổi 2)",
+        held_on=dt.date(2026, 10, 6),
+        trainers="Sở Nội vụ",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.training_attendance_set(
+            actor=boss, session=session, participants=[world.officer], present=[world.leader]
+        )
+    assert "present" in exc.value.message_dict
+    services.training_attendance_set(
+        actor=boss,
+        session=session,
+        participants=[world.specialist, world.specialist_2, world.leader],
+        present=[world.specialist, world.leader],
+    )
+    rows = dict(session.attendance.values_list("user_id", "attended"))
+    assert rows == {world.specialist.pk: True, world.specialist_2.pk: False, world.leader.pk: True}
+    untrained = {
+        u.pk
+        for _u, people in selectors.community_overview(user=boss, year=2026).untrained
+        for u in people
+    }
+    assert world.officer.pk in untrained  # dropped from the list: no longer trained
+    assert world.specialist_2.pk in untrained and world.specialist.pk not in untrained
+    with pytest.raises(PermissionDenied):
+        services.training_session_update(
+            actor=make_user(), session=session, topic="x", held_on=dt.date(2026, 10, 6)
+        )
+    # Materials: checked by content, stored under a generated name, served to the scope.
+    client.force_login(boss)
+    url = reverse("reforms:training", args=[session.pk])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("slide.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")
+    response = client.post(url, {"action": "material", "file": fake}, follow=True)
+    assert "không đúng định dạng" in response.content.decode()
+    good = SimpleUploadedFile("Bài giảng một cửa.pdf", PDF, "application/pdf")
+    client.post(url, {"action": "material", "file": good})
+    (material,) = session.files.all()
+    assert material.original_name == "Bài giảng một cửa.pdf"
+    assert "Bài giảng" not in material.file.name and material.file.name.endswith(".pdf")
+    download = client.get(reverse("reforms:training_material", args=[session.pk, material.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    stranger = make_user()
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+    client.force_login(boss)
+    html = client.get(url).content.decode()
+    assert "Sử dụng hệ thống một cửa điện tử (buổi 2)" in html
+    path = material.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "remove_material", "material": material.pk})
+    assert not session.files.exists()
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_outreach_edited(clock, client):  # noqa: F811
+    world = make_world()
+    boss = world.extra["boss"]
+    a = services.outreach_create(
+        actor=boss,
+        unit=world.commune,
+        kind=OutreachKind.MEETING,
+        title="Hội nghị tuyên truyền",
+        held_on=dt.date(2026, 9, 1),
+        reach="50",
+    )
+    client.force_login(boss)
+    url = reverse("reforms:outreach", args=[a.pk])
+    response = client.post(
+        url, {"kind": "social", "title": "", "held_on": "2026-09-02", "reach": "80"}
+    )
+    assert "Vui lòng nhập nội dung tuyên truyền" in response.content.decode()
+    response = client.post(
+        url,
+        {"kind": "social", "title": "Bài viết trên Zalo", "held_on": "2026-09-02", "reach": "800"},
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.kind, a.title, a.reach, a.held_on) == (
+        "social",
+        "Bài viết trên Zalo",
+        800,
+        dt.date(2026, 9, 2),
+    )
