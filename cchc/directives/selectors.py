@@ -664,3 +664,24 @@ def unit_record_visible(*, actor: User, unit: Unit) -> bool:
     return has_permission(actor, Action.DIRECTIVE_MANAGE, unit) or has_permission(
         actor, Action.DIRECTIVE_UPDATE, unit
     )
+
+
+def task_visible(*, actor: User, task: Task, access: TaskAccess | None = None) -> bool:
+    """Who may open a task: the issuing side, officers of its lead or coordinating units
+    (or of a unit above them), and units that were once asked to coordinate it."""
+    from cchc.accounts.permissions import has_permission
+
+    access = access or task_access(actor=actor, task=task)
+    if access.can_manage or access.lead_unit is not None or access.contributions:
+        return True
+    units = [*task.lead_units.all(), *task.coordinating_units.all()]
+    return (
+        any(
+            has_permission(actor, Action.DIRECTIVE_UPDATE, u)
+            or has_permission(actor, Action.DIRECTIVE_MANAGE, u)
+            for u in units
+        )
+        or task.contributions.filter(
+            unit__in=Unit.objects.filter(scope_filter(actor, Action.DIRECTIVE_UPDATE))
+        ).exists()
+    )

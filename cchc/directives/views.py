@@ -282,6 +282,9 @@ def _parse_date(raw: str):
 @require_http_methods(["GET", "POST"])
 def task_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(pk=pk)
+    access = selectors.task_access(actor=request.user, task=task)  # type: ignore[arg-type]
+    if not selectors.task_visible(actor=request.user, task=task, access=access):  # type: ignore[arg-type]
+        raise PermissionDenied(_("Bạn không có quyền xem nhiệm vụ này."))
     error = ""
     if request.method == "POST":
         action = request.POST.get("action")
@@ -339,7 +342,6 @@ def task_view(request: HttpRequest, pk: int) -> HttpResponse:
     from cchc.directives.forms import ContributionForm
     from cchc.directives.history import event_text
 
-    access = selectors.task_access(actor=request.user, task=task)  # type: ignore[arg-type]
     contributions = selectors.task_contributions(task=task)
     return render(
         request,

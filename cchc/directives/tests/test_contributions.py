@@ -226,3 +226,26 @@ def test_sent_parts_join_the_work_record(confirmed, people, tree):
     assert [i.kind for i in items] == ["Văn bản chỉ đạo", "Phần phối hợp", "Minh chứng phối hợp"]
     assert items[1].title == "Phòng Kinh tế xã Tây Sơn: Ý kiến"
     assert items[2].url.startswith("/directives/contribution-files/")
+
+
+def test_task_page_only_for_the_units_concerned(client, confirmed, people, tree):
+    from cchc.accounts.models import Role
+    from cchc.accounts.services import role_assign, user_create
+    from cchc.units.models import UnitKind
+    from cchc.units.services import unit_create
+
+    t2 = confirmed.tasks.get(position=1)  # Phòng Kinh tế leads, nobody coordinates
+    url = reverse("directives:task", args=[t2.pk])
+    other = unit_create(
+        code="T-C.VHXH",
+        name="Phòng Văn hóa - Xã hội",
+        kind=UnitKind.DEPARTMENT,
+        parent=tree.commune_pc,
+    )
+    outsider = user_create(username="x.other", password="x-Secret-123", full_name="Khác")
+    role_assign(user=outsider, role=Role.SPECIALIST, unit=other)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    for user in (people.pkt, people.chairman):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
