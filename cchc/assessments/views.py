@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.permissions import Action, has_any_permission, units_in_scope
@@ -63,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
     self_units = list(units_in_scope(request.user, Action.ASSESSMENT_SELF).order_by("name"))
     appraiser = _is_appraiser(request)
     if not self_units and not appraiser:
-        raise PermissionDenied("Bạn không có quyền xem đánh giá cải cách hành chính.")
+        raise PermissionDenied(_("Bạn không có quyền xem đánh giá cải cách hành chính."))
     return render(
         request,
         "assessments/index.html",
@@ -144,7 +145,7 @@ def self_assess(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
             evidence_link=request.POST.get("evidence_link", ""),
             evidence_file=request.FILES.get("evidence_file"),
         )
-        messages.success(request, "Đã lưu điểm tự chấm.")
+        messages.success(request, _("Đã lưu điểm tự chấm."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(f"/assessments/{pk}/#c{score_pk}")
@@ -162,7 +163,7 @@ def appraise(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
             points=None if accept else _decimal(request.POST.get("points")),
             comment=request.POST.get("comment", ""),
         )
-        messages.success(request, "Đã ghi kết quả thẩm định.")
+        messages.success(request, _("Đã ghi kết quả thẩm định."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(f"/assessments/{pk}/#c{score_pk}")
@@ -175,17 +176,20 @@ def respond(request: HttpRequest, pk: int, score_pk: int) -> HttpResponse:
         services.criterion_respond(
             actor=request.user, score=_score(pk, score_pk), text=request.POST.get("text", "")
         )
-        messages.success(request, "Đã gửi giải trình.")
+        messages.success(request, _("Đã gửi giải trình."))
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(f"/assessments/{pk}/#c{score_pk}")
 
 
 STEPS = {
-    "refresh": (services.assessment_refresh, "Đã cập nhật các tiêu chí tính từ dữ liệu hệ thống."),
-    "submit": (services.assessment_submit, "Đã gửi kết quả tự đánh giá đến Sở Nội vụ."),
-    "return": (services.assessment_return, "Đã gửi kết quả thẩm định cho đơn vị."),
-    "finalise": (services.assessment_finalise, "Đã công bố kết quả."),
+    "refresh": (
+        services.assessment_refresh,
+        _l("Đã cập nhật các tiêu chí tính từ dữ liệu hệ thống."),
+    ),
+    "submit": (services.assessment_submit, _l("Đã gửi kết quả tự đánh giá đến Sở Nội vụ.")),
+    "return": (services.assessment_return, _l("Đã gửi kết quả thẩm định cho đơn vị.")),
+    "finalise": (services.assessment_finalise, _l("Đã công bố kết quả.")),
 }
 
 
@@ -326,7 +330,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_any_permission(request.user, Action.ASSESSMENT_APPRAISE) and not has_any_permission(
         request.user, Action.DIRECTIVE_MANAGE
     ):
-        raise PermissionDenied("Chỉ Sở Nội vụ và lãnh đạo UBND xem bảng xếp hạng.")
+        raise PermissionDenied(_("Chỉ Sở Nội vụ và lãnh đạo UBND xem bảng xếp hạng."))
     rows = selectors.framework_results(framework=fw)
     weak = selectors.weakest_criteria(framework=fw)
     if request.GET.get("format") == "xlsx":
@@ -351,7 +355,9 @@ def remedy(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, framework=fw, criterion=criterion, unit=unit
         )
         if made.directive_task_id:
-            messages.success(request, f"Đã giao nhiệm vụ khắc phục cho {unit.name}.")
+            messages.success(
+                request, _("Đã giao nhiệm vụ khắc phục cho %(unit)s.") % {"unit": unit.name}
+            )
         else:
             messages.success(
                 request,
@@ -377,20 +383,22 @@ def survey(request: HttpRequest, pk: int) -> HttpResponse:
                 survey=s,
                 weights={k[2:]: v for k, v in request.POST.items() if k.startswith("w_")},
             )
-            messages.success(request, "Đã cập nhật trọng số.")
+            messages.success(request, _("Đã cập nhật trọng số."))
         except ValidationError as exc:
             _errors(request, exc)
         return redirect("assessments:survey", pk=pk)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "Vui lòng chọn tệp CSV hoặc XLSX.")
+            messages.error(request, _("Vui lòng chọn tệp CSV hoặc XLSX."))
         else:
             try:
                 report = services.survey_responses_import(
                     actor=request.user, survey=s, content=upload.read(), filename=upload.name
                 )
-                messages.success(request, f"Đã nhập {report.imported} phiếu khảo sát.")
+                messages.success(
+                    request, _("Đã nhập %(n)s phiếu khảo sát.") % {"n": report.imported}
+                )
             except ValidationError as exc:
                 _errors(request, exc)
         return redirect("assessments:survey", pk=pk)
@@ -482,7 +490,7 @@ def head(request: HttpRequest, pk: int) -> HttpResponse:
             services.head_evaluation_confirm(
                 actor=request.user, evaluation=ev, note=request.POST.get("note", "")
             )
-            messages.success(request, "Đã xác nhận kết quả đánh giá.")
+            messages.success(request, _("Đã xác nhận kết quả đánh giá."))
         except ValidationError as exc:
             _errors(request, exc)
         return redirect("assessments:head", pk=pk)

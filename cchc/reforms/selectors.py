@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _l
 
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import Action, units_in_scope
@@ -306,7 +307,7 @@ EFFECT_WINDOW_DAYS = 365  # dossiers received up to a year either side of the ap
 @dataclass(frozen=True)
 class Metric:
     code: str
-    label: str
+    label: Any  # a lazy translation
     higher_is_better: bool
     unit: str  # "%" (a 0..1 share shown as a percentage) or "days"
 
@@ -319,15 +320,15 @@ class Metric:
 METRICS = {
     m.code: m
     for m in (
-        Metric("on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn", True, "%"),
+        Metric("on_time_rate", _l("Tỷ lệ hồ sơ giải quyết đúng hạn"), True, "%"),
         Metric(
             "processing_days",
-            "Thời gian giải quyết thực tế (trung vị, ngày làm việc)",
+            _l("Thời gian giải quyết thực tế (trung vị, ngày làm việc)"),
             False,
             "days",
         ),
-        Metric("online_rate", "Tỷ lệ hồ sơ nộp trực tuyến", True, "%"),
-        Metric("supplement_rate", "Tỷ lệ hồ sơ phải bổ sung", False, "%"),
+        Metric("online_rate", _l("Tỷ lệ hồ sơ nộp trực tuyến"), True, "%"),
+        Metric("supplement_rate", _l("Tỷ lệ hồ sơ phải bổ sung"), False, "%"),
     )
 }
 
