@@ -27,3 +27,6 @@ class IntegrationsConfig(AppConfig):
         if portal_after_bulk not in AFTER_BULK_HOOKS:
             AFTER_BULK_HOOKS.append(portal_after_bulk)
         register_database_criterion("DOSSIER_SYNC", dossier_sync_figure)
+        # `dossier_sync_many` (one read per distinct period) can serve as its batch
+        # function (indices.sources.register_database_batch) once the dashboard's query
+        # budget counts batches per distinct period; until then it is asked per request.

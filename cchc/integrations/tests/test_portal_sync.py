@@ -434,3 +434,23 @@ def test_prune_blanks_old_delivered_payloads_only(integ, world, dossier, clock, 
     sent, pending = messages_of(dossier)
     assert sent.payload == {} and sent.status == S.SENT
     assert pending.payload["requests"][0]["data"][0]["MaDoiTuong"]  # still to send
+
+
+def test_batch_equals_one_request_at_a_time(integ, world, clock, django_assert_max_num_queries):
+    from cchc.indices.periods import parse_period
+    from cchc.integrations.portal.selectors import dossier_sync_figure, dossier_sync_many
+
+    receive(world)
+    receive(world, receiving_unit=world.other_commune_one_stop, actor=world.outsider)
+    sandbox_set_fault(mode="reject", count=1)
+    outbox.portal_sync_due()
+    requests = [
+        (parse_period(p), u)
+        for p in ("2026-11", "2026-Q4", "2026-10")
+        for u in (world.province, world.commune, world.other_commune_one_stop.parent)
+    ]
+    with django_assert_max_num_queries(4):  # one per distinct period (+ nothing per unit)
+        many = dossier_sync_many(requests)
+    for (period, unit), answer in zip(requests, many, strict=True):
+        assert answer.get("DOSSIER_SYNC") == dossier_sync_figure(period, unit)
+    assert many[0]["DOSSIER_SYNC"] == (1, 2)
