@@ -36,7 +36,8 @@ Tags (the names of `render.CONTEXT_NAMES`):
   `r.satisfied`).
 - V. Directive tasks: `d.due`, `d.done`, `d.done_on_time`, `d.not_on_time`, `d.overdue`.
 - VI. Self-assessment: `assessment_text`.
-- VII. Simplification: `proposals` (`r.title`, `r.unit`, `r.procedure`, `r.status`,
+- VII. Initiatives and simplification: `ini.count`, `ini.recognised`, `ini.applied`, rows
+  `ini.rows` (`r.date`, `r.title`, `r.unit`, `r.status`); `proposals` (`r.title`, `r.unit`, `r.procedure`, `r.status`,
   `r.saving_per_year`, `r.saving_percent`), `proposal_saving`.
 - VIII. Training and outreach: `tr.session_count`, `tr.invited`, `tr.present`,
   `tr.trained_people`, `tr.outreach_count`, `tr.reach`; rows `tr.sessions` (`r.date`,

@@ -163,6 +163,17 @@ def build(path: Path = TEMPLATE) -> Path:
     _p(doc, "VII. SÁNG KIẾN, PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True)
     _p(
         doc,
+        "Sáng kiến, giải pháp đăng ký trong kỳ: {{ ini.count }}; được công nhận: "
+        "{{ ini.recognised }}; đã áp dụng: {{ ini.applied }}.",
+    )
+    _table(
+        doc,
+        ["Ngày đăng ký", "Sáng kiến, giải pháp", "Đơn vị", "Trạng thái"],
+        "ini.rows",
+        ["r.date", "r.title", "r.unit", "r.status"],
+    )
+    _p(
+        doc,
         "Số phương án trong kỳ: {{ proposals|length }}; chi phí tuân thủ tiết kiệm: "
         "{{ proposal_saving }} đồng/năm.",
     )

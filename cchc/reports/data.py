@@ -154,6 +154,15 @@ class Weakness:
 
 
 @dataclass(frozen=True)
+class InitiativeRow:
+    submitted_on: dt.date
+    title: str
+    unit: str
+    status: str  # label
+    code: str  # InitiativeStatus value
+
+
+@dataclass(frozen=True)
 class TrainingRow:
     held_on: dt.date
     topic: str
@@ -214,6 +223,7 @@ class ReportData:
     assessment: dict[str, str] | None
     proposals: list[ProposalRow] = field(default_factory=list)
     weaknesses: list[Weakness] = field(default_factory=list)
+    initiatives: list[InitiativeRow] = field(default_factory=list)
     training: Training | None = None
     floor: Any = None  # cchc.floor.selectors.Figures
     notes: list[str] = field(default_factory=list)
@@ -386,6 +396,31 @@ def _proposals(unit: Unit, period: Period) -> list[ProposalRow]:
     return rows
 
 
+def _initiatives(unit: Unit, period: Period) -> list[InitiativeRow]:
+    """Initiatives (sáng kiến, giải pháp CCHC) submitted in the subtree during the period,
+    with their status today (cchc.reforms records)."""
+    from cchc.reforms.models import Initiative
+
+    since, until = period_bounds(period)
+    qs = (
+        Initiative.objects.filter(
+            unit__path__startswith=unit.path, submitted_at__gte=since, submitted_at__lt=until
+        )
+        .select_related("unit")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        InitiativeRow(
+            timezone.localtime(i.submitted_at).date(),
+            i.title,
+            i.unit.name,
+            i.get_status_display(),
+            i.status,
+        )
+        for i in qs
+    ]
+
+
 def _training(unit: Unit, period: Period) -> Training:
     """Training sessions and outreach activities of the subtree held in the period, read
     from the cchc.reforms records (4 queries)."""
@@ -537,6 +572,7 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
         assessment=_assessment(unit, period),
         proposals=_proposals(unit, period),
         weaknesses=_weaknesses(in_period, period, result),
+        initiatives=_initiatives(unit, period),
         training=_training(unit, period),
         floor=_floor(unit, period),
     )

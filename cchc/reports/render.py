@@ -67,6 +67,28 @@ def floor_context(figures) -> dict[str, Any]:
     }
 
 
+def initiatives_context(rows) -> dict[str, Any]:
+    from cchc.reforms.models import InitiativeStatus
+
+    return {
+        "rows": [
+            {
+                "date": r.submitted_on.strftime("%d/%m/%Y"),
+                "title": r.title,
+                "unit": r.unit,
+                "status": r.status,
+            }
+            for r in rows
+        ],
+        "count": len(rows),
+        # Recognised now, whether or not applied yet; applied ones were recognised first.
+        "recognised": sum(
+            r.code in (InitiativeStatus.RECOGNISED, InitiativeStatus.APPLIED) for r in rows
+        ),
+        "applied": sum(r.code == InitiativeStatus.APPLIED for r in rows),
+    }
+
+
 def training_context(training) -> dict[str, Any]:
     return {
         "sessions": [
@@ -143,6 +165,7 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
         "signer_title": "Thủ trưởng đơn vị",
         "signer_name": "",
         "trend": data.trend,
+        "ini": initiatives_context(data.initiatives),
         "floor": floor_context(data.floor),
         "tr": training_context(data.training),
     }
@@ -184,6 +207,7 @@ CONTEXT_NAMES = (
     "trend",
     "floor",
     "tr",
+    "ini",
 )
 
 
@@ -341,6 +365,17 @@ def to_xlsx(data: ReportData) -> bytes:
         [
             [r.title, r.unit, r.procedure, r.status, r.saving_per_year, r.saving_percent]
             for r in data.proposals
+        ],
+    )
+    ini = initiatives_context(data.initiatives)
+    sheet(
+        "Sáng kiến",
+        ["Ngày đăng ký", "Sáng kiến, giải pháp", "Đơn vị", "Trạng thái"],
+        [[r.submitted_on, r.title, r.unit, r.status] for r in data.initiatives]
+        + [
+            ["Tổng", f"{ini['count']} sáng kiến", None, None],
+            ["Được công nhận", ini["recognised"], None, None],
+            ["Đã áp dụng", ini["applied"], None, None],
         ],
     )
     floor_head = [

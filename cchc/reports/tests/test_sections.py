@@ -268,3 +268,30 @@ def test_report_records_the_snapshot_time_in_every_format(world, clock, tmp_path
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     for name in ("Tổng hợp", "Một cửa - tổng hợp", "Tập huấn"):
         assert wb[name]["A3"].value == "Số liệu lúc 08:00 17/11/2026"
+
+
+def test_initiatives_in_every_format_equal_the_community_overview(world, clock, tmp_path):
+    from cchc.reforms import services as reforms
+    from cchc.reforms.selectors import community_overview
+
+    chairman = make_user()
+    grant(chairman, Role.CHAIRMAN, world.commune, include_subtree=True)
+    first = reforms.initiative_submit(
+        actor=world.leader, unit=world.department, title="Trả kết quả qua Zalo OA"
+    )
+    reforms.initiative_submit(actor=world.leader, unit=world.department, title="Phiếu hẹn QR")
+    reforms.initiative_review(actor=chairman, initiative=first, status="recognised")
+    data = report_data(unit=world.commune, period=parse_period("2026-11"))
+    assert [r.title for r in data.initiatives] == ["Trả kết quả qua Zalo OA", "Phiếu hẹn QR"]
+    assert len(data.initiatives) == len(community_overview(user=chairman, year=2026).initiatives)
+
+    doc = Document(io.BytesIO(to_docx(data)))
+    assert "Sáng kiến, giải pháp đăng ký trong kỳ: 2; được công nhận: 1; đã áp dụng: 0." in (
+        _docx_text(doc)
+    )
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "Phiếu hẹn QR" in cells and "Được công nhận" in cells
+    assert "được công nhận: 1" in " ".join(_pdf_text(data, tmp_path).split())
+    wb = load_workbook(io.BytesIO(to_xlsx(data)))
+    rows = {r[0]: r for r in _sheet(wb, "Sáng kiến")}
+    assert rows["Được công nhận"][1] == 1 and rows["Đã áp dụng"][1] == 0
