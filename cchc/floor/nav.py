@@ -12,7 +12,8 @@ register_link(
         key="floor",
         label=_("Quầy"),
         url="floor:index",
-        roles={Role.ONE_STOP_OFFICER, Role.UNIT_LEADER},
+        # Unit leaders and administrators manage the counters (COUNTER_MANAGE).
+        roles={Role.ONE_STOP_OFFICER, Role.UNIT_LEADER, Role.SYSTEM_ADMIN},
         order=25,
     )
 )

@@ -75,7 +75,7 @@ def test_figures_cover_the_unit_subtree_and_the_period(floor, clock):
     )
 
 
-def test_figures_page(client, floor, clock):
+def test_figures_page(client, floor, clock, django_assert_max_num_queries):
     _visit(floor, clock, counter=floor.counter_1, sector=floor.civil, wait_min=4, serve_min=2)
     client.login(username=floor.world.officer.username, password=PASSWORD)
     page = client.get(reverse("floor:figures"), {"from": "2026-11-16", "to": "2026-11-16"})
@@ -84,8 +84,11 @@ def test_figures_page(client, floor, clock):
     assert ("Quầy 1" in body and "4.0" in body) or "4,0" in body
     # The dashboard's link: a unit and a period label.
     w = floor.world
-    page = client.get(reverse("floor:figures"), {"unit": w.one_stop.pk, "period": "2026-11"})
-    assert page.status_code == 200 and "1 lượt lấy số" in page.content.decode()
+    for _ in range(4):  # more tickets, no more queries
+        _visit(floor, clock, counter=floor.counter_2, sector=floor.land, wait_min=1, serve_min=1)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("floor:figures"), {"unit": w.one_stop.pk, "period": "2026-11"})
+    assert page.status_code == 200 and "5 lượt lấy số" in page.content.decode()
     bad = client.get(reverse("floor:figures"), {"unit": w.one_stop.pk, "period": "2026-13"})
     assert bad.status_code == 400 and "không hợp lệ" in bad.content.decode()
     # A unit outside the officer's scope is refused, not silently widened.
