@@ -60,7 +60,9 @@ class SessionExpiryMiddleware:
                     _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."),
                     fail_silently=True,
                 )
-            elif seen is None or now - seen >= SEEN_WRITE_EVERY:
+            elif seen is None or now - seen >= getattr(
+                settings, "CCHC_SESSION_SEEN_WRITE_SECONDS", SEEN_WRITE_EVERY
+            ):
                 session[SEEN_AT] = now
         return self.get_response(request)
 
