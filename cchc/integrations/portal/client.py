@@ -73,13 +73,13 @@ def _message(data: dict[str, Any]) -> str:
 
 class HttpPortalClient:
     def __init__(self, url: str, token: str, timeout: float = 10) -> None:
-        if not url:
-            raise PortalUnavailable("Chưa cấu hình địa chỉ API của Cổng DVCQG (PORTAL_URL).")
         self.url = url
         self.token = token
         self.timeout = timeout
 
     def send(self, *, body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        if not self.url:  # a configuration gap: recorded on the message, retried later
+            raise PortalUnavailable("Chưa cấu hình địa chỉ API của Cổng DVCQG (PORTAL_URL).")
         request = urllib.request.Request(  # noqa: S310 - endpoint from deployment settings (operator-controlled)
             self.url,
             data=json.dumps(body, ensure_ascii=False).encode("utf-8"),

@@ -454,3 +454,9 @@ def test_batch_equals_one_request_at_a_time(integ, world, clock, django_assert_m
     for (period, unit), answer in zip(requests, many, strict=True):
         assert answer.get("DOSSIER_SYNC") == dossier_sync_figure(period, unit)
     assert many[0]["DOSSIER_SYNC"] == (1, 2)
+
+
+def test_a_missing_portal_url_is_recorded_on_the_message(integ, world, dossier):
+    integ.update(PORTAL_CLIENT="http", PORTAL_URL="")
+    assert outbox.portal_sync_due()["failed"] == 1
+    assert "PORTAL_URL" in messages_of(dossier)[0].last_error
