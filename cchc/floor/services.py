@@ -310,6 +310,38 @@ def _clean_counter(
     return n, name
 
 
+def _refuse_orphaning(counter: Counter, dropped: set[int], field: str | None = None) -> None:
+    """Refuse when citizens are waiting today for a sector this counter stops serving and
+    no other open counter of the centre serves it: they would wait for nobody."""
+    if not dropped:
+        return
+    covered = set(
+        Counter.objects.filter(unit_id=counter.unit_id, is_active=True, sectors__in=dropped)
+        .exclude(pk=counter.pk)
+        .values_list("sectors", flat=True)
+    )
+    orphaned = dropped - covered
+    if not orphaned:
+        return
+    waiting = Ticket.objects.filter(
+        unit_id=counter.unit_id,
+        day=_local(timezone.now()).date(),
+        status=TicketStatus.WAITING,
+        sector_id__in=orphaned,
+    ).select_related("sector")
+    first = waiting.order_by("sector__name").first()
+    if first is not None:
+        _refuse(
+            _(
+                "Còn %(n)s số đang chờ lĩnh vực %(sector)s mà không quầy nào khác đang mở "
+                "phục vụ; hãy gọi hết hoặc giao lĩnh vực này cho quầy khác trước."
+            )
+            % {"n": waiting.count(), "sector": first.sector.name},
+            "sector_orphaned",
+            field,
+        )
+
+
 @transaction.atomic
 def counter_create(
     *,
@@ -352,6 +384,10 @@ def counter_update(
         officer=officer,
         exclude_pk=counter.pk,
     )
+    if counter.is_active:
+        kept = {sector.pk for sector in sectors}
+        current = set(counter.sectors.values_list("pk", flat=True))
+        _refuse_orphaning(counter, current - kept, "sectors")
     counter.number, counter.name, counter.officer = number, name, officer
     counter.save(update_fields=["number", "name", "officer"])
     counter.sectors.set(sectors)
@@ -383,6 +419,7 @@ def counter_set_active(*, actor: User, counter: Counter, active: bool) -> Counte
                 % {"n": busy.display, "s": busy.get_status_display().lower()},
                 "counter_busy",
             )
+        _refuse_orphaning(counter, set(counter.sectors.values_list("pk", flat=True)))
         counter.officer = None
     counter.is_active = active
     counter.save(update_fields=["is_active", "officer"])

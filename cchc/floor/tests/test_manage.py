@@ -281,3 +281,29 @@ def test_edit_page_changes_the_officer(manager_client, floor):
     )
     assert response.status_code == 400  # not offered: not a one-stop officer of the unit
     assert Ticket.objects.count() == 0
+
+
+def test_a_sector_with_waiting_citizens_keeps_an_open_counter(floor):
+    """Counter 2 is the only one for land once counter 1 drops it; with a land ticket
+    waiting, counter 2 can neither close nor drop land until someone else serves it."""
+    w = floor.world
+    services.counter_update(
+        actor=w.leader, counter=floor.counter_1, number=1, sectors=[floor.civil]
+    )
+    services.ticket_take(unit=w.one_stop, sector=floor.land)
+    with pytest.raises(ValidationError) as exc:
+        services.counter_set_active(actor=w.leader, counter=floor.counter_2, active=False)
+    assert "Còn 1 số đang chờ lĩnh vực Đất đai" in exc.value.messages[0]
+    with pytest.raises(ValidationError) as exc:
+        services.counter_update(
+            actor=w.leader, counter=floor.counter_2, number=2, sectors=[floor.civil]
+        )
+    assert _fields(exc.value) == {"sectors": "sector_orphaned"}
+    assert Counter.objects.get(pk=floor.counter_2.pk).is_active
+    # Once counter 1 takes land back, counter 2 may close.
+    services.counter_update(
+        actor=w.leader, counter=floor.counter_1, number=1, sectors=[floor.civil, floor.land]
+    )
+    assert not services.counter_set_active(
+        actor=w.leader, counter=floor.counter_2, active=False
+    ).is_active
