@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc.assessments import heads, scoring, surveys
@@ -90,12 +90,14 @@ def test_framework_errors_are_vietnamese_and_precise(mutate, message):
 # --- Scores ----------------------------------------------------------------------------
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(rate=st.decimals(min_value=-1, max_value=2, allow_nan=False), maximum=decimals)
 def test_points_from_rate_stay_within_zero_and_max(rate, maximum):
     p = scoring.points_from_rate(rate, maximum)
     assert D(0) <= p <= maximum
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(a=st.decimals(0, 1, places=3), b=st.decimals(0, 1, places=3))
 def test_points_are_monotone_in_the_rate(a, b):
     lo, hi = sorted((a, b))
@@ -116,6 +118,7 @@ def test_check_points_refuses_out_of_range_scores():
             scoring.check_points(bad, D(3))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(st.lists(decimals, min_size=27, max_size=27))
 def test_total_is_the_sum_of_areas_and_within_the_max(values):
     fw = load_template("par_department")
@@ -134,6 +137,7 @@ def test_total_counts_missing_scores_as_zero():
     assert (total.score, total.max_points, total.percent) == (D(4), D(10), D(40))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(decimals)
 def test_band_thresholds(percent):
     band = scoring.band_for(percent)
@@ -244,6 +248,7 @@ def test_ddci_normalises_to_ten_and_reverses_bad_questions():
     assert all(v == 10 for v in result.sub_indices.values())
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(
     st.lists(
         st.fixed_dictionaries({f"d{i}": st.integers(1, 5) for i in range(1, 10)}),
@@ -282,6 +287,7 @@ weights = st.fixed_dictionaries(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(component_values, weights)
 def test_head_score_is_within_0_100_and_lines_add_up(values, w):
     result = heads.evaluate(values, w)
@@ -292,6 +298,7 @@ def test_head_score_is_within_0_100_and_lines_add_up(values, w):
     assert result.band in {heads.EXCELLENT, heads.GOOD, heads.DONE, heads.NOT_DONE}
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(component_values, weights, st.sampled_from(list(heads.COMPONENTS)), decimals)
 def test_head_score_is_monotone_in_each_component(values, w, key, bump):
     before = heads.evaluate(values, w).score
@@ -301,6 +308,7 @@ def test_head_score_is_monotone_in_each_component(values, w, key, bump):
     assert heads.evaluate(higher, w).score >= before - D("1e-20")
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # shared, loaded machine
 @given(component_values, weights, st.sampled_from(list(heads.COMPONENTS)))
 def test_more_weight_on_a_component_above_the_score_does_not_lower_it(values, w, key):
     before = heads.evaluate(values, w).score
