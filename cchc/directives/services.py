@@ -335,6 +335,15 @@ def task_report(
         task.status = TaskStatus.REPORTED if progress == 100 else TaskStatus.IN_PROGRESS
         task.save(update_fields=["progress", "status"])
         _rollup(task)
+    if kind == ReportKind.CONTRIBUTION:
+        # A coordinating unit reporting this way has sent its part: what it owed is met.
+        Contribution.objects.filter(task=task, unit=unit, status=ContributionStatus.OWED).update(
+            status=ContributionStatus.SUBMITTED,
+            text=text,
+            submitted_by=actor,
+            submitted_at=report.created_at,
+            updated_at=timezone.now(),
+        )
     TaskEvent.objects.create(
         task=task, actor=actor, kind=kind, data={"progress": progress, "unit": unit.code}
     )

@@ -117,6 +117,9 @@ def test_report_sign_off_and_send_back(doc, people):
         actor=people.pkt, task=t1, text="Đã cử 2 công chức dự tập huấn", progress=80
     )
     assert report.kind == "contribution" and report.progress is None
+    # ... and meets what the coordinating unit owed.
+    owed = t1.contributions.get()
+    assert (owed.status, owed.text) == ("submitted", "Đã cử 2 công chức dự tập huấn")
     t1.refresh_from_db()
     assert (t1.status, t1.progress) == (TaskStatus.ASSIGNED, 0)
     task_report(actor=people.vp, task=t1, text="Đã tập huấn", progress=100, link="https://x.vn/bc")
