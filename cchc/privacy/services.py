@@ -52,7 +52,13 @@ def _reason(value: str) -> str:
 
 
 def _ip(value: str | None) -> str | None:
-    return value or None
+    # The column is an IP address (inet on PostgreSQL): anything else is recorded as NULL.
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(value or ""))
+    except ValueError:
+        return None
 
 
 @transaction.atomic

@@ -122,3 +122,10 @@ def test_citizen_downloads_own_data_including_account_and_dossiers(world):
     assert codes == [d.code] and other.code not in codes
     log = PersonalDataAccess.objects.get()
     assert log.kind == AccessKind.SELF_EXPORT and log.actor == world.citizen
+
+
+def test_a_missing_or_odd_client_address_is_logged_as_null(world):
+    d = receive(world)
+    services.personal_data_reveal(actor=world.officer, dossier=d, reason=REASON, ip="unknown")
+    services.personal_data_reveal(actor=world.officer, dossier=d, reason=REASON, ip="::1")
+    assert [e.ip for e in PersonalDataAccess.objects.order_by("pk")] == [None, "::1"]
