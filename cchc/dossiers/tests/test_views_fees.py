@@ -239,13 +239,15 @@ def test_outbox_rows_of_the_dossier_with_status(client, paid_world):
     client.force_login(paid_world.officer)
     body = text(client.get(detail_url(d)))
     assert body.count('class="outbox-row"') == 2
-    assert "dan@example.vn" in body and "Đã gửi" in body
+    # Recipients are masked (cchc.core.privacy): e-mail and phone never in full.
+    assert "d***@example.vn" in body and "09******78" in body and "Đã gửi" in body
+    assert "dan@example.vn" not in body and "0912345678" not in body
     assert "Gửi không thành công" in body and "Nhà mạng từ chối" in body
     assert "khac-zalo" not in body
     assert reverse("integrations:notifications") in body
     # The outbox is not shown to a user of another unit.
     client.force_login(paid_world.outsider)
-    assert "dan@example.vn" not in text(client.get(detail_url(d)))
+    assert "d***@example.vn" not in text(client.get(detail_url(d)))
 
 
 def test_receipt_offers_the_notification_opt_in_once(client, world):
