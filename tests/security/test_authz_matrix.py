@@ -537,13 +537,9 @@ def test_unknown_and_foreign_dossiers_answer_alike(matrix):
     assert NAME_A not in _text(html_foreign)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the staff dossier page answers 403 for another unit's dossier and 404 "
-    "for a code that does not exist, so a staff account can tell which codes exist "
-    "elsewhere (the API and the forms already answer alike). Fix in cchc.dossiers.views.",
-)
 def test_staff_dossier_page_does_not_reveal_that_a_foreign_code_exists(matrix):
+    """403 for another unit's dossier but 404 for a missing code would let a staff account
+    find out which codes exist elsewhere."""
     m = matrix
     user = m.outside[Role.ONE_STOP_OFFICER]
     foreign = _client(user).get(f"/dossiers/{m.a_codes[0]}/")
