@@ -43,7 +43,7 @@ def portal_demo_state(
     for i, dossier_id in enumerate(ids):
         if i == refused:
             sandbox_set_fault(mode="error", count=outages)
-        for m in outbox.portal_deliver_dossier(dossier_id=dossier_id, client=client, now=now):
+        for m in outbox.portal_deliver_dossier(dossier_id=dossier_id, client=client):
             counts[m.status] += 1
     sandbox_set_fault(mode="")
     counts["pending"] = PortalSyncMessage.objects.filter(status=PortalSyncStatus.PENDING).count()
