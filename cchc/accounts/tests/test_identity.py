@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from hypothesis import given
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from cchc.accounts.identity import (
@@ -14,6 +15,9 @@ from cchc.accounts.identity import (
     validate_phone_vn,
     validate_tax_code,
 )
+
+# A shared, loaded machine: no per-example deadline, no "too slow" health check.
+SLOW_MACHINE = hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -63,6 +67,7 @@ def test_personal_id_rejections(value, code):
     assert excinfo.value.messages[0]  # a Vietnamese sentence, never empty
 
 
+@SLOW_MACHINE
 @given(
     province=st.sampled_from(sorted(PROVINCE_CODES)),
     gender_code=st.sampled_from("0123"),
@@ -80,6 +85,7 @@ def test_personal_id_every_well_formed_past_number_is_accepted(province, gender_
             validate_personal_id(number, today=TODAY)
 
 
+@SLOW_MACHINE
 @given(st.text(max_size=20))
 def test_personal_id_accepts_only_twelve_digits(text):
     try:
@@ -129,6 +135,7 @@ def test_tax_check_digit_uses_the_official_weights():
     assert tax_check_digit("010023348") == 8
 
 
+@SLOW_MACHINE
 @given(st.from_regex(r"\A\d{9}\Z"))
 def test_exactly_one_check_digit_is_valid_unless_none_is(first_nine):
     valid = []
@@ -144,6 +151,7 @@ def test_exactly_one_check_digit_is_valid_unless_none_is(first_nine):
         assert valid == [tax_check_digit(first_nine)]
 
 
+@SLOW_MACHINE
 @given(st.from_regex(r"\A\d{9}\Z"), st.integers(1, 999))
 def test_branch_code_keeps_parent_and_is_normalised(first_nine, branch):
     check = tax_check_digit(first_nine)
@@ -180,6 +188,7 @@ def test_phone_rejections(value):
         validate_phone_vn(value)
 
 
+@SLOW_MACHINE
 @given(st.sampled_from("35789"), st.from_regex(r"\A\d{9}\Z"))
 def test_any_mobile_in_international_form_normalises_to_national(prefix, rest):
     national = "0" + prefix + rest[:8]
