@@ -717,9 +717,11 @@ def _actions(page: selectors.DossierPage, bound: ShownAction | None = None) -> l
 
 
 def _load_page(request: HttpRequest, code: str) -> selectors.DossierPage:
+    # Another unit's dossier answers exactly as a code that does not exist: a staff
+    # account must not learn which codes exist elsewhere (no existence oracle).
     try:
         page = selectors.dossier_page(user=request.user, code=code)
-    except Dossier.DoesNotExist as exc:
+    except (Dossier.DoesNotExist, PermissionDenied) as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
     # Fees, payments, signed results and notifications kept by the other apps.
     page.extras = selectors.dossier_page_extras(dossier=page.dossier)
@@ -729,10 +731,7 @@ def _load_page(request: HttpRequest, code: str) -> selectors.DossierPage:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     """The dossier: applicant, components, step clock (Mẫu 05), timeline, step actions."""
-    try:
-        page = _load_page(request, code)
-    except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+    page = _load_page(request, code)
     return render(
         request,
         "dossiers/detail.html",
@@ -762,10 +761,7 @@ def action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    try:
-        page = _load_page(request, code)
-    except PermissionDenied as exc:
-        return _forbidden(request, str(exc))
+    page = _load_page(request, code)
     form = spec.form(request.POST, request.FILES, prefix=spec.name, **spec.form_kwargs(page))
     status = 400
     if form.is_valid():

@@ -66,10 +66,12 @@ def test_other_unit_cannot_see_the_dossier_page(client, world):
     d = receive(world)
     client.force_login(world.outsider)
     response = client.get(detail_url(d))
-    assert response.status_code == 403
+    # Answered as a code that does not exist: no way to learn which codes exist elsewhere.
+    assert response.status_code == 404
+    unknown = client.get(detail_url(d).replace(d.code, d.code[:-4] + "9999"))
+    assert unknown.status_code == 404
     body = text(response)
-    assert "Bạn không có quyền xem hồ sơ này." in body
-    assert "Nguyễn Thị Dân" not in body
+    assert "Nguyễn Thị Dân" not in body and d.code not in body
     assert "Diễn biến hồ sơ" not in body and "Giấy chứng sinh" not in body
 
 
@@ -83,7 +85,7 @@ def test_other_unit_cannot_act_and_nothing_changes(client, world):
     before = events(d)
     client.force_login(world.outsider)
     response = post_action(client, d, "note", {"text": "xin chào"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert events(d) == before
 
 

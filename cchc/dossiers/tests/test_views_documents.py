@@ -104,7 +104,7 @@ def test_other_unit_cannot_issue_or_download_the_result(client, world):
     client.force_login(world.outsider)
     before = events(d)
     r = post_action(client, d, "issue_result_pdf", RESULT)
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert events(d) == before and not ResultDocument.objects.exists()
     client.force_login(world.officer)
     assert post_action(client, d, "issue_result_pdf", RESULT).status_code == 302

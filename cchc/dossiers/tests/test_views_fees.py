@@ -91,7 +91,7 @@ def test_other_unit_cannot_record_fees(client, paid_world, action):
     before = events(d)
     data = {"amount": "1234567", "receipt_no": "BL-9", "basis": "Hộ nghèo"}
     r = post_action(client, d, action, data)
-    assert r.status_code == 403
+    assert r.status_code == 404
     assert events(d) == before and not Payment.objects.exists()
     assert fresh(d).fee_status == FeeStatus.UNPAID
 
