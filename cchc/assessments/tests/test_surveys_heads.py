@@ -170,3 +170,35 @@ def test_survey_weights_are_editable_by_home_affairs_only(prov):
     s.refresh_from_db()
     weights = {x["code"]: x["weight"] for x in s.definition["sub_indices"]}
     assert weights["CNTT"] == "30" and weights["MINH_BACH"] == "15"
+
+
+def test_head_tasks_on_time_come_from_the_unit_directive_record(prov):
+    """'Directive tasks on time' = done on time / (on time + late + overdue), read from
+    cchc.directives.selectors.unit_directive_record; tasks not yet due are left out."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cchc.directives.models import Task, TaskStatus
+    from cchc.directives.services import task_create
+
+    today = timezone.localdate()
+    done = task_create(actor=prov.home_affairs, unit=prov.commune, text="Kế hoạch CCHC")
+    overdue = task_create(
+        actor=prov.home_affairs,
+        unit=prov.commune,
+        text="Báo cáo CCHC quý",
+        deadline=today - dt.timedelta(days=3),
+    )
+    task_create(
+        actor=prov.home_affairs,
+        unit=prov.commune,
+        text="Rà soát TTHC",
+        deadline=today + dt.timedelta(days=30),
+    )
+    Task.objects.filter(pk=done.pk).update(status=TaskStatus.DONE, done_at=timezone.now())
+    values, sources = selectors.head_inputs(unit=prov.commune, year=today.year)
+    assert (sources["tasks"]["done_on_time"], sources["tasks"]["overdue"]) == (1, 1)
+    assert sources["tasks"]["due"] == 2 and values["tasks"] == 50
+    assert sources["tasks"]["source_url"].endswith(f"/record/?year={today.year}")
+    assert Task.objects.get(pk=overdue.pk).status != TaskStatus.DONE
