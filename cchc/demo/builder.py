@@ -170,6 +170,31 @@ def _ensure_activity(report: DemoReport, log: Log) -> None:
     # The bulk path does not fire the per-event hooks that keep the index rollups current.
     rollup_rebuild()
     report.dossiers_created = Dossier.objects.count()
+    # The last days' changes go through the portal outbox and the local sandbox, with a few
+    # refusals and outages, so the sync screen and DOSSIER_SYNC show a believable state.
+    from cchc.integrations.portal.demo import portal_demo_state
+
+    log("Đồng bộ hồ sơ mấy ngày gần đây lên hộp cát Cổng DVCQG...")
+    portal_demo_state()
+
+
+def _ensure_sso_links(log: Log) -> None:
+    """Link the local identity provider's demo staff to the demo accounts, where the local
+    provider is on (dev/demo settings); elsewhere there is nothing to link."""
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("sso_link", demo=True, verbosity=0, stdout=_Quiet())
+    except CommandError as exc:
+        log(f"Bỏ qua liên kết đăng nhập một lần: {exc}")
+
+
+class _Quiet:
+    def write(self, *_args: object, **_kwargs: object) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
 
 
 def demo_build(*, log: Log = print, with_activity: bool = True) -> DemoReport:
@@ -179,6 +204,7 @@ def demo_build(*, log: Log = print, with_activity: bool = True) -> DemoReport:
     call_command("import_catalog", verbosity=0)
     _ensure_users(report)
     _ensure_counters()
+    _ensure_sso_links(log)
     if with_activity:
         _ensure_activity(report, log)
     return report
