@@ -156,7 +156,10 @@ from cchc.sso.conf import providers_from_env  # noqa: E402
 
 CCHC_SSO = {
     "PROVIDERS": providers_from_env(env.ENVIRON),
-    "LOCAL_IDP": {"ENABLED": env.bool("CCHC_SSO_LOCAL_IDP", default=False), "KEY_DIR": VAR_DIR / "sso"},
+    "LOCAL_IDP": {
+        "ENABLED": env.bool("CCHC_SSO_LOCAL_IDP", default=False),
+        "KEY_DIR": VAR_DIR / "sso",
+    },
 }
 # The lock-out check (django-axes) runs before the password check; a programmatic
 # authenticate() without a request passes through it (cchc.accounts.throttle).

@@ -63,3 +63,17 @@ if _gateway:
         SELF,
         env("CCHC_PAYMENT_GATEWAY_ORIGIN"),
     ]
+
+# Synchronisation with the national public service portal (Cổng DVCQG, TT 04/2025/TT-VPCP):
+# delivered over HTTP when CCHC_PORTAL_URL is set; never to the in-process sandbox here.
+_portal = env.str("CCHC_PORTAL_URL", default="")
+CCHC_INTEGRATIONS.update(
+    {
+        "PORTAL_SYNC_ENABLED": bool(_portal),
+        "PORTAL_CLIENT": "http",
+        "PORTAL_URL": _portal,
+        "PORTAL_TOKEN": env.str("CCHC_PORTAL_TOKEN", default=""),
+        "PORTAL_AGENCY_CODE": env.str("CCHC_PORTAL_AGENCY_CODE", default=""),
+        "PORTAL_SANDBOX_ENABLED": False,
+    }
+)
