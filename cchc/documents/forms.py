@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cchc.core.lookup_secrets import secret_matches
 from cchc.documents import selectors
 from cchc.documents.qr import qr_svg
 from cchc.dossiers import rules
@@ -119,7 +119,7 @@ def _form_context(form: str, data: selectors.FormData, lookup_secret: str | None
         if lookup_secret is not None:
             lookup_secret = rules.normalise_lookup_secret(lookup_secret)
             # Never print a secret that would not open the status page.
-            if not check_password(lookup_secret, d.lookup_secret_hash):
+            if not secret_matches(lookup_secret, d.lookup_secret_hash):
                 _refuse("Mã tra cứu không khớp với hồ sơ này.", "lookup_secret", "lookup_secret")
         ctx.update(
             {

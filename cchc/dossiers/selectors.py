@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import Action, has_permission, scope_filter
+from cchc.core.lookup_secrets import secret_matches
 from cchc.dossiers import rules
 from cchc.dossiers.models import (
     OPEN_STATUSES,
@@ -164,9 +164,9 @@ def dossier_get_by_lookup(*, code: str, secret: str) -> Dossier | None:
     )
     if dossier is None:
         # Same work either way, so a wrong code and a wrong secret look alike.
-        check_password(rules.normalise_lookup_secret(secret), "")
+        secret_matches(rules.normalise_lookup_secret(secret), "")
         return None
-    if not check_password(rules.normalise_lookup_secret(secret), dossier.lookup_secret_hash):
+    if not secret_matches(rules.normalise_lookup_secret(secret), dossier.lookup_secret_hash):
         return None
     return dossier
 

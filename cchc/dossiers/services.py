@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -29,6 +28,7 @@ from django.utils.translation import gettext
 
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require
+from cchc.core.lookup_secrets import secret_hash, secret_matches
 from cchc.core.money import group_dong
 from cchc.dossiers import rules
 from cchc.dossiers.events import GENESIS_HASH, compute_hash, to_jsonable
@@ -233,7 +233,7 @@ def _is_applicant(actor: User | None, dossier: Dossier, lookup_secret: str | Non
         if applicant.tax_code and actor.tax_code == applicant.tax_code:
             return True
     if lookup_secret:
-        return check_password(
+        return secret_matches(
             rules.normalise_lookup_secret(lookup_secret), dossier.lookup_secret_hash
         )
     return False
@@ -759,7 +759,7 @@ def dossier_receive(
             "status": DossierStatus.PROCESSING,
             "fee_status": FeeStatus.UNPAID if fee_total > 0 else FeeStatus.NOT_APPLICABLE,
             "fee_amount": fee_total,
-            "lookup_secret_hash": make_password(secret),
+            "lookup_secret_hash": secret_hash(secret),
             **_current_fields(step),
         }
     )
@@ -1871,7 +1871,7 @@ def dossier_import(
             "receiving_unit_id": receiving_unit.pk,
             "deemed_received_at": set_fields["received_at"],
             "original_due_at": set_fields["due_at"],
-            "lookup_secret_hash": make_password(None),  # unusable: no receipt was issued here
+            "lookup_secret_hash": secret_hash(None),  # unusable: no receipt was issued here
         }
     )
     initial.update(set_fields)

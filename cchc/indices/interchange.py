@@ -563,12 +563,12 @@ def import_csv(*, path: str | Path, actor: Any = None) -> ImportReport:
 
 
 def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportReport:
-    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     from cchc.accounts.permissions import Action, require
+    from cchc.core.lookup_secrets import secret_hash
     from cchc.dossiers import rules, services
     from cchc.dossiers.models import (
         Applicant,
@@ -716,7 +716,7 @@ def _import_rows(rows: list[tuple[int, DossierFacts]], *, actor: Any) -> ImportR
                     ),
                     "fee_amount": fee_totals[version.pk] if f.fee_required else 0,
                     "rating": f.rating or "",
-                    "lookup_secret_hash": make_password(None),
+                    "lookup_secret_hash": secret_hash(None),
                     "current_step_order": None,
                     "current_step_name": "",
                 }

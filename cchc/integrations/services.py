@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.hashers import check_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from cchc.accounts.models import User
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission
+from cchc.core.lookup_secrets import secret_matches
 from cchc.core.money import format_dong
 from cchc.dossiers import rules as dossier_rules
 from cchc.dossiers.models import TERMINAL_STATUSES, Dossier, DossierEvent, FeeStatus
@@ -82,7 +82,7 @@ def _is_applicant(actor: User | None, dossier: Dossier, lookup_secret: str | Non
     if actor is not None and actor.is_authenticated and dossier.applicant.user_id == actor.pk:
         return True
     if lookup_secret:
-        return check_password(
+        return secret_matches(
             dossier_rules.normalise_lookup_secret(lookup_secret), dossier.lookup_secret_hash
         )
     return False

@@ -435,13 +435,13 @@ def petition_by_code(*, code: str) -> Petition | None:
 def petition_get_by_lookup(*, code: str, secret: str) -> Petition | None:
     """The submitter's view of a petition: code + the secret shown once at submission.
     An unknown code costs the same hash check as a wrong secret."""
-    from django.contrib.auth.hashers import check_password
+    from cchc.core.lookup_secrets import secret_matches
 
     petition = petition_by_code(code=str(code or "").strip())
     if petition is None:
-        check_password(str(secret or ""), "")
+        secret_matches(str(secret or ""), "")
         return None
-    if not check_password(str(secret or "").strip(), petition.lookup_secret_hash):
+    if not secret_matches(str(secret or "").strip(), petition.lookup_secret_hash):
         return None
     return petition
 

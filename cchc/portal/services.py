@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 from cchc.accounts.identity import validate_personal_id
 from cchc.accounts.models import Role, User
 from cchc.accounts.permissions import Action, require, user_roles
+from cchc.core.lookup_secrets import secret_hash
 from cchc.core.uploads import CheckedUpload
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import ComponentSource, Dossier
@@ -352,7 +352,7 @@ def petition_submit(
         user=actor if actor is not None and actor.is_authenticated else None,
         submitted_at=now,
         due_at=due,
-        lookup_secret_hash=make_password(secret),
+        lookup_secret_hash=secret_hash(secret),
     )
     petition.issued_lookup_secret = secret
     return petition
