@@ -18,15 +18,14 @@ class IntegrationsConfig(AppConfig):
         # in the dossier service's own transaction; bulk-simulated dossiers are backfilled
         # after their commit; the sync rate is the index's DOSSIER_SYNC figure.
         from cchc.dossiers.simulation import AFTER_BULK_HOOKS
-        from cchc.indices.sources import register_database_criterion
+        from cchc.indices.sources import register_database_batch, register_database_criterion
         from cchc.integrations.portal.outbox import on_dossier_changed, portal_after_bulk
-        from cchc.integrations.portal.selectors import dossier_sync_figure
+        from cchc.integrations.portal.selectors import dossier_sync_figure, dossier_sync_many
 
         if on_dossier_changed not in services.IN_TRANSACTION_HOOKS:
             services.IN_TRANSACTION_HOOKS.append(on_dossier_changed)
         if portal_after_bulk not in AFTER_BULK_HOOKS:
             AFTER_BULK_HOOKS.append(portal_after_bulk)
         register_database_criterion("DOSSIER_SYNC", dossier_sync_figure)
-        # `dossier_sync_many` (one read per distinct period) can serve as its batch
-        # function (indices.sources.register_database_batch) once the dashboard's query
-        # budget counts batches per distinct period; until then it is asked per request.
+        # The dashboard asks for many (period, unit) pairs: one read per distinct period.
+        register_database_batch(["DOSSIER_SYNC"], dossier_sync_many)

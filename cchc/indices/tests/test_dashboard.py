@@ -239,3 +239,30 @@ def test_xlsx_exports(client, world, chairman, data):
     assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == [data["late"].code]
     public = client.get(reverse("indices:public"), params)
     assert load_workbook(io.BytesIO(public.content)).sheetnames == ["Bảng điểm"]
+
+
+def test_with_every_app_registered_the_dashboard_stays_flat_and_equal(world, chairman, data, clock):
+    """All database criteria (portal sync included, through its batch reader): the
+    dashboard still equals direct scoring and its query count does not grow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.indices import sources
+    from cchc.indices.selectors import index_for_database
+
+    assert "DOSSIER_SYNC" in sources.registered_codes()
+    assert "DOSSIER_SYNC" not in sources.unbatched_codes()
+    year = parse_period("2026")
+    board = index_dashboard(user=chairman, unit=world.province, period=year)
+    assert board.result.as_json() == index_for_database(period=year, unit=world.province).as_json()
+    for r in board.ranking:
+        assert r.result.as_json() == index_for_database(period=year, unit=r.unit).as_json()
+    with CaptureQueriesContext(connection) as before:
+        index_dashboard(user=chairman, unit=world.province, period=year)
+    clock.set(dt.datetime(2026, 12, 7, 9, 0, tzinfo=VN))
+    for _ in range(3):
+        drive_to(world, receive(world), "returned")
+    receive(world, actor=world.outsider, receiving_unit=world.other_commune_one_stop)
+    with CaptureQueriesContext(connection) as after:
+        index_dashboard(user=chairman, unit=world.province, period=year)
+    assert len(after) == len(before)
