@@ -305,6 +305,19 @@ def _clean_counter(
             % {"name": officer.full_name or officer.username},
             code="not_one_stop_officer",
         )
+    elif officer is not None:
+        # One person, one seat: ratings and waiting times go to whoever sits at a counter.
+        elsewhere = (
+            Counter.objects.filter(officer=officer, is_active=True)
+            .exclude(pk=exclude_pk or 0)
+            .first()
+        )
+        if elsewhere is not None:
+            errors["officer"] = ValidationError(
+                _("%(name)s đang trực tại %(counter)s; hãy đổi người ở quầy đó trước.")
+                % {"name": officer.full_name or officer.username, "counter": elsewhere},
+                code="officer_elsewhere",
+            )
     if errors:
         raise ValidationError(errors)
     return n, name
@@ -431,9 +444,16 @@ def counter_sign_in(*, actor: User, counter: Counter) -> Counter:
     """The officer takes their seat at the counter (the rating goes to whoever sits there)."""
     counter = _lock_counter(counter)
     _counter_guard(actor, counter, timezone.now())
-    counter.officer = actor
-    counter.save(update_fields=["officer"])
+    _take_seat(actor, counter)
     return counter
+
+
+def _take_seat(actor: User, counter: Counter) -> None:
+    """`actor` now sits at `counter` and at no other (one person, one seat)."""
+    Counter.objects.filter(officer=actor).exclude(pk=counter.pk).update(officer=None)
+    if counter.officer_id != actor.pk:
+        counter.officer = actor
+        counter.save(update_fields=["officer"])
 
 
 def _queue_for(counter: Counter, day: dt.date):
@@ -489,9 +509,7 @@ def counter_call_next(*, actor: User, counter: Counter) -> Ticket | None:
     ticket.called_at = now
     ticket.call_count += 1
     ticket.save(update_fields=["status", "counter", "officer", "called_at", "call_count"])
-    if counter.officer_id != actor.pk:
-        counter.officer = actor
-        counter.save(update_fields=["officer"])
+    _take_seat(actor, counter)
     _event(ticket, "called", at=now, actor=actor, counter=counter)
     return ticket
 

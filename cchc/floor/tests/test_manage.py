@@ -307,3 +307,26 @@ def test_a_sector_with_waiting_citizens_keeps_an_open_counter(floor):
     assert not services.counter_set_active(
         actor=w.leader, counter=floor.counter_2, active=False
     ).is_active
+
+
+def test_one_officer_sits_at_one_counter(floor):
+    w = floor.world
+    services.counter_update(
+        actor=w.leader, counter=floor.counter_1, number=1, sectors=[floor.civil], officer=w.officer
+    )
+    # The manager cannot seat them at a second counter...
+    with pytest.raises(ValidationError) as exc:
+        services.counter_update(
+            actor=w.leader,
+            counter=floor.counter_2,
+            number=2,
+            sectors=[floor.land],
+            officer=w.officer,
+        )
+    assert _fields(exc.value) == {"officer": "officer_elsewhere"}
+    assert "Quầy 1" in exc.value.messages[0]
+    assert Counter.objects.get(pk=floor.counter_2.pk).officer_id != w.officer.pk
+    # ...and an officer who signs in at another counter leaves the first one.
+    services.counter_sign_in(actor=w.officer, counter=floor.counter_2)
+    seats = Counter.objects.filter(officer=w.officer)
+    assert list(seats.values_list("pk", flat=True)) == [floor.counter_2.pk]
