@@ -33,6 +33,14 @@ class OfficialScore(models.Model):
     source = models.CharField(
         "nguồn", max_length=500, blank=True, help_text="Where the figure was read (portal, date)."
     )
+    # Our own figure for the same unit, period and criterion, computed when the official
+    # one was imported: the two are kept side by side, so the difference at the time of the
+    # portal's publication stays on record after later corrections of our data.
+    computed_numerator = models.PositiveIntegerField("tử số tính được", null=True, blank=True)
+    computed_denominator = models.PositiveIntegerField("mẫu số tính được", null=True, blank=True)
+    computed_score = models.DecimalField(
+        "điểm tính được", max_digits=7, decimal_places=2, null=True, blank=True
+    )
     imported_at = models.DateTimeField("thời điểm nhập")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

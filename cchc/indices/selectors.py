@@ -62,6 +62,7 @@ class ComparisonRow:
     official: Decimal | None
     official_source: str
     computed_from: str = ""  # definition.Source: dossiers, database or official
+    computed_at_import: Decimal | None = None  # ours, stored when the official was imported
 
     @property
     def difference(self) -> Decimal | None:
@@ -93,6 +94,7 @@ def index_comparison(*, period: Period, unit: Unit) -> tuple[IndexResult, list[C
                 official=o.score if o is not None else None,
                 official_source=o.source if o is not None else "",
                 computed_from=str(c.criterion.computed_from),
+                computed_at_import=o.computed_score if o is not None else None,
             )
         )
     return result, rows

@@ -15,7 +15,7 @@ from cchc.accounts.permissions import Action, require
 from cchc.indices.definition import CRITERIA_BY_CODE
 from cchc.indices.interchange import InterchangeError, RowError
 from cchc.indices.models import OfficialScore
-from cchc.indices.periods import parse_period
+from cchc.indices.periods import Period, parse_period
 from cchc.units.models import Unit
 
 OFFICIAL_COLUMNS = (
@@ -118,7 +118,18 @@ def official_scores_import(*, actor: Any, path: str | Path) -> int:
         for unit in {v["unit"].pk: v["unit"] for v in values}.values():
             require(actor, Action.ASSESSMENT_APPRAISE, unit)
     now = timezone.now()
+    # Our figures beside theirs, once per (unit, period) imported.
+    from cchc.indices.selectors import index_for_database
+
+    ours: dict[tuple[int, Any, Any], dict[str, Any]] = {}
     for v in values:
+        key = (v["unit"].pk, v["first_day"], v["last_day"])
+        if key not in ours:
+            period = Period(v["first_day"], v["last_day"], f"{v['first_day']}..{v['last_day']}")
+            result = index_for_database(period=period, unit=v["unit"])
+            ours[key] = {c.code: c for c in result.criteria}
+    for v in values:
+        mine = ours[(v["unit"].pk, v["first_day"], v["last_day"])][v["criterion"]]
         OfficialScore.objects.update_or_create(
             unit=v["unit"],
             first_day=v["first_day"],
@@ -129,6 +140,9 @@ def official_scores_import(*, actor: Any, path: str | Path) -> int:
                 "denominator": v["denominator"],
                 "score": v["score"],
                 "source": v["source"],
+                "computed_numerator": mine.numerator,
+                "computed_denominator": mine.denominator,
+                "computed_score": mine.score,
                 "imported_at": now,
                 "imported_by": actor if actor is not None and actor.is_authenticated else None,
             },

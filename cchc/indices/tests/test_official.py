@@ -64,6 +64,27 @@ def test_import_replaces_and_compares(world, tmp_path):
     assert "DOSSIER_ON_TIME" in out.getvalue() and "1.00" in out.getvalue()
 
 
+def test_our_figure_is_stored_beside_the_official_one_at_import(world, tmp_path):
+    code = world.one_stop.code
+    d = receive(world)
+    drive_to(world, d, "returned")  # on time: 1 of 1, 20 points
+    path = _write(tmp_path, [f"{code},2026-11,DOSSIER_ON_TIME,9,10,18,Cổng DVCQG 05/12/2026"])
+    official_scores_import(actor=None, path=path)
+    stored = OfficialScore.objects.get(criterion="DOSSIER_ON_TIME")
+    assert (stored.computed_numerator, stored.computed_denominator) == (1, 1)
+    assert stored.computed_score == Decimal(20)
+    # Our data changes later (a second dossier, still open and soon late): the live figure
+    # moves, the one recorded beside the official figure does not.
+    receive(world)
+    _, rows = index_comparison(period=parse_period("2026-11"), unit=world.one_stop)
+    on_time = next(r for r in rows if r.code == "DOSSIER_ON_TIME")
+    assert on_time.computed_at_import == Decimal(20)
+    assert on_time.official == Decimal(18)
+    out = io.StringIO()
+    call_command("index", "--period", "2026-11", "--unit", code, "--compare", stdout=out)
+    assert "Lúc nhập" in out.getvalue() and "20.00" in out.getvalue()
+
+
 def test_bad_rows_reported_nothing_saved(world, tmp_path):
     code = world.one_stop.code
     path = _write(

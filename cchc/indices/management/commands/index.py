@@ -108,15 +108,19 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"So sánh với điểm chính thức (Cổng DVCQG) — kỳ {result.period}")
         out(
-            f"{'Tiêu chí':<38} {'Tính được':>9} {'Chính thức':>10} {'Chênh lệch':>10} "
-            f"{'Tối đa':>6}  Tính từ"
+            f"{'Tiêu chí':<38} {'Tính được':>9} {'Lúc nhập':>9} {'Chính thức':>10} "
+            f"{'Chênh lệch':>10} {'Tối đa':>6}  Tính từ"
         )
         for r in rows:
             out(
-                f"  {r.code:<36} {_fmt(r.computed):>9} {_fmt(r.official):>10} "
-                f"{_fmt(r.difference):>10} {r.max:>6}  {SOURCE_LABELS.get(r.computed_from, '')}"
+                f"  {r.code:<36} {_fmt(r.computed):>9} {_fmt(r.computed_at_import):>9} "
+                f"{_fmt(r.official):>10} {_fmt(r.difference):>10} {r.max:>6}  "
+                f"{SOURCE_LABELS.get(r.computed_from, '')}"
             )
-        out("(Chênh lệch = điểm tính được − điểm chính thức; — : không có số liệu)")
+        out(
+            "(Chênh lệch = điểm tính được − điểm chính thức; Lúc nhập = điểm tính được khi nhập "
+            "điểm chính thức; — : không có số liệu)"
+        )
 
 
 def _json_dumps(result: IndexResult) -> str:
