@@ -12,7 +12,8 @@ PYTEST_ARGS ?= -n 2
 DOMAIN_MODULES := cchc/calendars/workdays.py cchc/indices/definition.py cchc/indices/formulas.py \
 	cchc/indices/periods.py cchc/directives/parsing.py cchc/assessments/scoring.py \
 	cchc/assessments/heads.py cchc/assessments/surveys.py cchc/dossiers/events.py \
-	cchc/dossiers/rules.py cchc/accounts/identity.py cchc/units/text.py cchc/core/text.py
+	cchc/dossiers/rules.py cchc/accounts/identity.py cchc/units/text.py cchc/core/text.py \
+	cchc/indices/sources.py cchc/core/privacy.py cchc/core/lookup_secrets.py cchc/reforms/cost.py
 
 .PHONY: run test install install-dev migrate demo serve lint format typecheck audit bench clean
 
