@@ -65,6 +65,19 @@ def document_list(*, actor: User) -> QuerySet[DirectiveDocument]:
     ).annotate(task_count=Count("tasks"))
 
 
+def document_visible(*, actor: User, document: DirectiveDocument, tasks: list[Task]) -> bool:
+    """Who may open a notice's board: the issuing side (as `document_list`), and the units
+    one of its tasks concerns (as `task_visible`) — a notice is addressed to all of them."""
+    from cchc.accounts.permissions import has_permission
+
+    if document.issuer_id is not None:
+        if has_permission(actor, Action.DIRECTIVE_MANAGE, document.issuer):
+            return True
+    elif document.created_by_id == actor.pk:
+        return True
+    return any(task_visible(actor=actor, task=t) for t in tasks)
+
+
 def document_board(*, document: DirectiveDocument, now: dt.datetime | None = None) -> list[Task]:
     return list(
         _listing(with_state(document.tasks.filter(parent__isnull=True), now=now)).order_by(

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -220,6 +220,8 @@ def document_list_view(request: HttpRequest) -> HttpResponse:
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(DirectiveDocument.objects.select_related("issuer"), pk=pk)
     tasks = selectors.document_board(document=document)
+    if not selectors.document_visible(actor=request.user, document=document, tasks=tasks):  # type: ignore[arg-type]
+        raise Http404  # answered as a missing notice: its existence is not disclosed
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             f"van-ban-{document.pk}.xlsx",

@@ -63,7 +63,7 @@ def test_list_pages_query_counts(client, doc, people, django_assert_num_queries)
     assert page.status_code == 200
     client.force_login(people.chairman)
     client.get(reverse("directives:board", args=[doc.pk]))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):  # 7 + the issuer's permission check
         page = client.get(reverse("directives:board", args=[doc.pk]))
     assert "Phòng Kinh tế xã Tây Sơn" in page.content.decode()
     client.get(reverse("directives:overview"))
@@ -147,3 +147,18 @@ def test_task_page_subtasks_and_refusals(client, doc, people):
     refused = client.post(url, {"action": "accept"})
     assert refused.status_code == 200 and "không có quyền" in refused.content.decode()
     assert task.subtasks.count() == 2
+
+
+def test_a_notice_board_opens_only_for_its_issuer_and_the_units_it_concerns(client, doc, people):
+    from cchc.accounts.services import user_create
+
+    url = reverse("directives:board", args=[doc.pk])
+    for user in (people.chairman, people.pkt):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+    stranger = user_create(username="nguoi.ngoai", password="x-Secret-123", full_name="Ngoài")
+    client.force_login(stranger)
+    for suffix in ("", "?format=xlsx", "?format=docx"):
+        refused = client.get(url + suffix)
+        assert refused.status_code == 404
+        assert "Phòng Kinh tế" not in refused.content.decode(errors="ignore")
