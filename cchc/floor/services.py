@@ -449,8 +449,20 @@ def counter_sign_in(*, actor: User, counter: Counter) -> Counter:
 
 
 def _take_seat(actor: User, counter: Counter) -> None:
-    """`actor` now sits at `counter` and at no other (one person, one seat)."""
-    Counter.objects.filter(officer=actor).exclude(pk=counter.pk).update(officer=None)
+    """`actor` now sits at `counter` and at no other (one person, one seat).
+
+    Other counters' rows are taken with SKIP LOCKED: the caller already holds this
+    counter's lock, and waiting for another counter's row while its holder waits for ours
+    would deadlock; a counter busy right now keeps its officer until its own next action.
+    """
+    others = list(
+        Counter.objects.select_for_update(skip_locked=True)
+        .filter(officer=actor)
+        .exclude(pk=counter.pk)
+        .values_list("pk", flat=True)
+    )
+    if others:
+        Counter.objects.filter(pk__in=others).update(officer=None)
     if counter.officer_id != actor.pk:
         counter.officer = actor
         counter.save(update_fields=["officer"])

@@ -83,6 +83,9 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `unlocalize` everywhere: USE_THOUSAND_SEPARATOR would print a primary key of
+            # 10320 as "10.320" in links and form values (`{{ x.pk|unlocalize }}`).
+            "builtins": ["django.templatetags.l10n"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
