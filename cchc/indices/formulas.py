@@ -298,17 +298,29 @@ def score(
         )
 
     received, tallies = _tallies((f for f in facts if keep(f)), period)
+    dossier_ratios = {code: (t.num, t.den, t.lost) for code, t in tallies.items()}
+    return assemble(period, criterion_results(dossier_ratios, official), dossiers=received)
+
+
+def criterion_results(
+    dossier_ratios: dict[str, tuple[int, int, list[str]]],
+    official: dict[str, tuple[int, int]] | None = None,
+) -> list[CriterionResult]:
+    """Every criterion's result, in definition order: the dossier criteria from their
+    (numerator, denominator, lost codes), the others from `official` (numerator,
+    denominator) where given, null otherwise. Scoring facts and scoring rollup counts
+    both end here."""
     results: list[CriterionResult] = []
     for criterion in CRITERIA:
         if criterion.computed_from == Source.DOSSIERS:
-            tally = tallies[criterion.code]
-            results.append(ratio_result(criterion, tally.num, tally.den, tally.lost))
+            num, den, lost = dossier_ratios.get(criterion.code, (0, 0, []))
+            results.append(ratio_result(criterion, num, den, lost))
         elif official and criterion.code in official:
             num, den = official[criterion.code]
             results.append(ratio_result(criterion, num, den, []))
         else:
             results.append(CriterionResult(criterion, None, None, None, None, ()))
-    return assemble(period, results, dossiers=received)
+    return results
 
 
 def assemble(

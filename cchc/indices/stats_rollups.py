@@ -35,15 +35,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
-from cchc.indices.definition import CRITERIA
 from cchc.indices.formulas import (
-    CriterionResult,
     DossierFacts,
     IndexResult,
     assemble,
+    criterion_results,
     finished_with_result,
     is_on_time,
-    ratio_result,
 )
 from cchc.indices.interchange import facts_from_queryset, period_bounds
 from cchc.indices.periods import Period
@@ -401,16 +399,10 @@ def result_from_counts(
 ) -> IndexResult:
     """The index from summed counts (dossier criteria) and `official` (numerator,
     denominator) figures for the others, as `formulas.score` does."""
-    results: list[CriterionResult] = []
-    for criterion in CRITERIA:
-        if criterion.code in RATIOS:
-            num, den = RATIOS[criterion.code]
-            results.append(ratio_result(criterion, n.get(num, 0), n.get(den, 0), []))
-        elif official and criterion.code in official:
-            num_value, den_value = official[criterion.code]
-            results.append(ratio_result(criterion, num_value, den_value, []))
-        else:
-            results.append(CriterionResult(criterion, None, None, None, None, ()))
+    ratios: dict[str, tuple[int, int, list[str]]] = {
+        code: (n.get(num, 0), n.get(den, 0), []) for code, (num, den) in RATIOS.items()
+    }
+    results = criterion_results(ratios, official)
     return assemble(period, results, dossiers=n.get("received", 0))
 
 
