@@ -510,11 +510,11 @@ def head(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sipas_public(request: HttpRequest, code: str) -> HttpResponse:
+    from cchc.accounts import throttle
     from cchc.dossiers.selectors import dossier_get_by_lookup
-    from cchc.portal import ratelimit
 
     secret = (request.POST.get("s") or request.GET.get("s") or "")[:64]
-    refusal = ratelimit.hit(scope="sipas", ip=ratelimit.client_ip(request), code=code)
+    refusal = throttle.hit(scope="sipas", ip=throttle.client_ip(request), code=code)
     if refusal:
         return render(request, "assessments/sipas_public.html", {"refusal": refusal}, status=429)
     dossier = dossier_get_by_lookup(code=code, secret=secret)

@@ -316,7 +316,7 @@ def tablet(request: HttpRequest, counter_id: int) -> HttpResponse:
 
 def lookup(request: HttpRequest) -> HttpResponse:
     """Scan the receipt's QR (or type the code) and the lookup secret printed on it."""
-    from cchc.portal import ratelimit
+    from cchc.accounts import throttle
     from cchc.portal.selectors import NOT_FOUND_MESSAGE, public_status
 
     context: dict = {}
@@ -324,7 +324,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
         code, secret = selectors.parse_scan(request.POST.get("scan", ""))
         secret = secret or request.POST.get("s", "").strip()[:64]
         context["code"] = code
-        refusal = ratelimit.hit(scope="floor_lookup", ip=ratelimit.client_ip(request), code=code)
+        refusal = throttle.hit(scope="floor_lookup", ip=throttle.client_ip(request), code=code)
         if refusal:
             context["refusal"] = refusal
             return render(request, "floor/lookup.html", context, status=429)

@@ -37,9 +37,9 @@ class Throttled(Exception):
 def _throttle(request: HttpRequest, code: str) -> None:
     """Counted with the portal's status lookup (same scope): the receipt's secret is only
     50 bits, so guessing it must stay slow on every page that checks it."""
-    from cchc.portal import ratelimit
+    from cchc.accounts import throttle
 
-    refusal = ratelimit.hit(scope="lookup", ip=ratelimit.client_ip(request), code=code)
+    refusal = throttle.hit(scope="lookup", ip=throttle.client_ip(request), code=code)
     if refusal:
         raise Throttled(refusal)
 

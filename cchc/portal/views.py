@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cchc.accounts.throttle import submission_refused
+from cchc.accounts import throttle
 from cchc.core.uploads import check_upload
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import DossierStatus, Rating
 from cchc.dossiers.selectors import dossier_get_by_lookup
-from cchc.portal import formdefs, ratelimit, selectors, services
+from cchc.portal import formdefs, selectors, services
 from cchc.portal.models import PetitionKind
 from cchc.procedures.models import OnlineLevel, Procedure, ProcedureLevel
 from cchc.procedures.selectors import procedure_catalog, procedure_get, sector_list
@@ -201,7 +201,7 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
                 if missing:
                     errors.pop("components", None)
         elif not errors:
-            refusal = submission_refused(request, scope="portal-submit")
+            refusal = throttle.submission_refused(request, scope="portal-submit")
             if refusal:
                 return render(
                     request, "accounts/too_many_requests.html", {"refusal": refusal}, status=429
@@ -317,7 +317,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     code = (request.POST.get("ma") or request.GET.get("ma") or "").strip()[:64]
     context: dict[str, Any] = {"code": code}
     if request.method == "POST":
-        refusal = ratelimit.hit(scope="lookup", ip=ratelimit.client_ip(request), code=code)
+        refusal = throttle.hit(scope="lookup", ip=throttle.client_ip(request), code=code)
         if refusal:
             context["refusal"] = refusal
             return render(request, "portal/lookup.html", context, status=429)
@@ -332,7 +332,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     secret = (request.POST.get("s") or request.GET.get("s") or "")[:64]
-    refusal = ratelimit.hit(scope="rate", ip=ratelimit.client_ip(request), code=code)
+    refusal = throttle.hit(scope="rate", ip=throttle.client_ip(request), code=code)
     if refusal:
         return render(request, "portal/rate.html", {"refusal": refusal}, status=429)
     dossier = dossier_get_by_lookup(code=code, secret=secret)
@@ -584,7 +584,7 @@ def petition(request: HttpRequest) -> HttpResponse:
         "errors": {},
     }
     if request.method == "POST":
-        refusal = submission_refused(request, scope="portal-petition")
+        refusal = throttle.submission_refused(request, scope="portal-petition")
         if refusal:
             return render(
                 request, "accounts/too_many_requests.html", {"refusal": refusal}, status=429
@@ -648,7 +648,7 @@ def petition_lookup(request: HttpRequest) -> HttpResponse:
     code = (request.POST.get("ma") or request.GET.get("ma") or "").strip()[:40]
     context: dict[str, Any] = {"code": code, "ratings": Rating.choices, "errors": {}}
     if request.method == "POST":
-        refusal = ratelimit.hit(scope="petition", ip=ratelimit.client_ip(request), code=code)
+        refusal = throttle.hit(scope="petition", ip=throttle.client_ip(request), code=code)
         if refusal:
             context["refusal"] = refusal
             return render(request, "portal/petition_lookup.html", context, status=429)

@@ -3,7 +3,7 @@ the applicant's rating, and an Open311 GeoReport v2 shaped status feed.
 
 No sign-in; the code and the secret printed on the receipt (Mẫu 01) are the
 credential, so both lookups share the portal's rate limit (per client IP and per dossier
-code, `cchc.portal.ratelimit`), and a wrong code and a wrong secret answer alike. No
+code, `cchc.accounts.throttle.hit`), and a wrong code and a wrong secret answer alike. No
 personal data is returned.
 """
 
@@ -14,12 +14,12 @@ from django.utils.translation import gettext
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
+from cchc.accounts import throttle
 from cchc.api.errors import ApiError, not_found, with_errors
 from cchc.api.types import CODE_PATTERN, Code, Secret, Text
 from cchc.dossiers import selectors as dossier_selectors
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import OPEN_STATUSES, Rating
-from cchc.portal import ratelimit
 from cchc.portal import selectors as portal_selectors
 from cchc.procedures import selectors as procedure_selectors
 
@@ -32,7 +32,7 @@ DossierCode = Annotated[
 
 
 def _limit(request, scope: str, code: str) -> None:
-    refusal = ratelimit.hit(scope=scope, ip=ratelimit.client_ip(request), code=code)
+    refusal = throttle.hit(scope=scope, ip=throttle.client_ip(request), code=code)
     if refusal:
         raise ApiError(429, "rate_limited", refusal)
 
