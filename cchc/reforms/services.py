@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,32 +47,47 @@ def _amount(value: Any, field: str, *, integer: bool = False) -> Decimal:
     return number
 
 
-def _cost_inputs(
-    *,
-    hours: Any,
-    income_per_hour: Any,
-    income_source: str,
-    subjects_per_year: Any,
-    frequency_per_year: Any,
-    fees: Any,
-    other_costs: Any,
-    monthly_income: Any,
-    working_days_per_month: Any,
-    hours_per_day: Any,
-) -> dict[str, Any]:
+class CostInputs(TypedDict, total=False):
+    """The compliance-cost inputs of a proposal as entered (strings from a form or
+    numbers); checked by `_cost_inputs`. Blank numbers count as 0; frequency defaults to
+    once a year; the monthly income and divisors are optional (see `_cost_inputs`)."""
+
+    hours: Required[Any]
+    income_per_hour: Required[Any]
+    income_source: Required[str]
+    subjects_per_year: Required[Any]
+    frequency_per_year: Any
+    fees: Any
+    other_costs: Any
+    monthly_income: Any
+    working_days_per_month: Any
+    hours_per_day: Any
+
+
+COST_INPUTS = tuple(CostInputs.__annotations__)
+
+
+def _cost_inputs(raw: CostInputs) -> dict[str, Any]:
     """The documented inputs of the compliance cost (cchc.reforms.cost), checked.
 
     The hourly income is typed, or derived from a monthly income with the divisors
     (days a month, hours a day) — see cost.py for why the divisors are inputs."""
-    if not (income_source or "").strip():
+    income_source = raw.get("income_source") or ""
+    income_per_hour = raw.get("income_per_hour", "")
+    monthly_income = raw.get("monthly_income")
+    working_days_per_month = raw.get("working_days_per_month")
+    hours_per_day = raw.get("hours_per_day")
+    if not income_source.strip():
         # Điều 27 TT 02/2017/TT-VPCP: the figures used must be traceable.
         _refuse("income_source", "Vui lòng ghi nguồn số liệu thu nhập bình quân.", "required")
     values: dict[str, Any] = {
-        "hours": _amount(hours, "hours"),
-        "subjects_per_year": int(_amount(subjects_per_year, "subjects_per_year", integer=True)),
-        "frequency_per_year": _amount(frequency_per_year, "frequency_per_year"),
-        "fees": _amount(fees, "fees", integer=True),
-        "other_costs": _amount(other_costs, "other_costs", integer=True),
+        "hours": _amount(raw.get("hours", ""), "hours"),
+        "subjects_per_year": int(
+            _amount(raw.get("subjects_per_year", ""), "subjects_per_year", integer=True)
+        ),
+        "frequency_per_year": _amount(raw.get("frequency_per_year", 1), "frequency_per_year"),
+        "fees": _amount(raw.get("fees", 0), "fees", integer=True),
+        "other_costs": _amount(raw.get("other_costs", 0), "other_costs", integer=True),
         "income_source": income_source.strip(),
         "working_days_per_month": _amount(working_days_per_month, "working_days_per_month")
         if str(working_days_per_month or "").strip()
@@ -111,35 +126,15 @@ def proposal_create(
     unit: Unit,
     procedure: Procedure,
     title: str,
-    hours: Any,
-    income_per_hour: Any,
-    income_source: str,
-    subjects_per_year: Any,
-    frequency_per_year: Any = 1,
-    fees: Any = 0,
-    other_costs: Any = 0,
     rationale: str = "",
-    monthly_income: Any = None,
-    working_days_per_month: Any = None,
-    hours_per_day: Any = None,
+    **inputs: Unpack[CostInputs],
 ) -> Proposal:
     """A draft proposal of `unit` (any unit may propose: REPORT_VIEW on it)."""
     require(actor, Action.REPORT_VIEW, unit)
     title = " ".join((title or "").split())
     if not title:
         _refuse("title", "Vui lòng nhập tên phương án.", "required")
-    values = _cost_inputs(
-        hours=hours,
-        income_per_hour=income_per_hour,
-        income_source=income_source,
-        subjects_per_year=subjects_per_year,
-        frequency_per_year=frequency_per_year,
-        fees=fees,
-        other_costs=other_costs,
-        monthly_income=monthly_income,
-        working_days_per_month=working_days_per_month,
-        hours_per_day=hours_per_day,
-    )
+    values = _cost_inputs(inputs)
     return Proposal.objects.create(
         procedure=procedure,
         unit=unit,
@@ -156,33 +151,13 @@ def proposal_update(
     *,
     actor: User,
     proposal: Proposal,
-    hours: Any,
-    income_per_hour: Any,
-    income_source: str,
-    subjects_per_year: Any,
-    frequency_per_year: Any,
-    fees: Any,
-    other_costs: Any,
-    monthly_income: Any = None,
-    working_days_per_month: Any = None,
-    hours_per_day: Any = None,
+    **inputs: Unpack[CostInputs],
 ) -> Proposal:
     """Correct the cost inputs of a draft; the items' savings must still fit in them."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     require(actor, Action.REPORT_VIEW, proposal.unit)
     _require_draft(proposal)
-    values = _cost_inputs(
-        hours=hours,
-        income_per_hour=income_per_hour,
-        income_source=income_source,
-        subjects_per_year=subjects_per_year,
-        frequency_per_year=frequency_per_year,
-        fees=fees,
-        other_costs=other_costs,
-        monthly_income=monthly_income,
-        working_days_per_month=working_days_per_month,
-        hours_per_day=hours_per_day,
-    )
+    values = _cost_inputs(inputs)
     items = list(proposal.items.all())
     if sum((i.hours_saved for i in items), Decimal(0)) > values["hours"]:
         _refuse("hours", "Số giờ thực hiện nhỏ hơn tổng số giờ các nội dung tiết kiệm.")

@@ -90,6 +90,12 @@ def procedure_map(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(image, content_type="image/svg+xml" if fmt == "svg" else "image/png")
 
 
+def _cost_inputs(post) -> services.CostInputs:
+    """The compliance-cost fields of the proposal forms (missing ones take the service's
+    defaults)."""
+    return {name: post[name] for name in services.COST_INPUTS if name in post}  # type: ignore[return-value]
+
+
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
     """Proposals of the user's units; a form to start one."""
@@ -105,17 +111,8 @@ def proposals(request: HttpRequest) -> HttpResponse:
                 unit=unit,
                 procedure=procedure,
                 title=post.get("title", ""),
-                hours=post.get("hours", ""),
-                income_per_hour=post.get("income_per_hour", ""),
-                income_source=post.get("income_source", ""),
-                subjects_per_year=post.get("subjects_per_year", ""),
-                frequency_per_year=post.get("frequency_per_year", "1"),
-                fees=post.get("fees", "0"),
-                other_costs=post.get("other_costs", "0"),
                 rationale=post.get("rationale", ""),
-                monthly_income=post.get("monthly_income", ""),
-                working_days_per_month=post.get("working_days_per_month", ""),
-                hours_per_day=post.get("hours_per_day", ""),
+                **_cost_inputs(post),
             )
         except (units.model.DoesNotExist, Procedure.DoesNotExist):
             messages.error(request, _("Vui lòng chọn đơn vị và thủ tục."))
@@ -179,20 +176,7 @@ def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 days_saved=post.get("days_saved", "0"),
             )
         elif action == "inputs":
-            services.proposal_update(
-                actor=request.user,
-                proposal=p,
-                hours=post.get("hours", ""),
-                income_per_hour=post.get("income_per_hour", ""),
-                income_source=post.get("income_source", ""),
-                subjects_per_year=post.get("subjects_per_year", ""),
-                frequency_per_year=post.get("frequency_per_year", ""),
-                fees=post.get("fees", "0"),
-                other_costs=post.get("other_costs", "0"),
-                monthly_income=post.get("monthly_income", ""),
-                working_days_per_month=post.get("working_days_per_month", ""),
-                hours_per_day=post.get("hours_per_day", ""),
-            )
+            services.proposal_update(actor=request.user, proposal=p, **_cost_inputs(post))
             messages.success(request, _("Đã cập nhật số liệu tính chi phí."))
         elif action == "submit":
             services.proposal_submit(actor=request.user, proposal=p)
