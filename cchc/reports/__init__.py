@@ -10,7 +10,9 @@ or the order of sections:
 2. Keep the tags. Everything between `{{ … }}` is a figure filled in by the system;
    `{%tr for r in … %}` / `{%tr endfor %}` rows repeat a table row per line of data;
    `{%p for n in recipients %}` / `{%p endfor %}` repeat a paragraph. Type a tag in one
-   go (Word may split it if you format half of it); you may format a whole tag.
+   go (Word may split it if you format half of it); you may format a whole tag. A figure
+   carries the `num` filter (`{{ t.received|num }}` prints "1.189"; `|num(0)` rounds
+   to whole đồng) — the same filter as the PDF template's (`numbers.figure`); keep it.
 3. The administrator points `CCHC_REPORT_TEMPLATE` (settings / environment) at the copy
    and runs `render.template_unknown_tags()` (or a test report) — it lists any tag the
    report does not know, e.g. a mistyped one. A LibreOffice round trip of the shipped

@@ -94,23 +94,30 @@ def build(path: Path = TEMPLATE) -> Path:
     _p(doc, "I. TÌNH HÌNH TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", bold=True)
     _p(
         doc,
-        "Trong kỳ, {{ unit_name }} tiếp nhận {{ t.received }} hồ sơ; đã giải quyết "
-        "{{ t.finished }} hồ sơ; đúng hạn {{ t.on_time }} hồ sơ ({{ on_time_text }}); "
-        "trễ hạn {{ t.late }} hồ sơ; đang giải quyết {{ t.pending }} hồ sơ.",
+        "Trong kỳ, {{ unit_name }} tiếp nhận {{ t.received|num }} hồ sơ; đã giải quyết "
+        "{{ t.finished|num }} hồ sơ; đúng hạn {{ t.on_time|num }} hồ sơ ({{ on_time_text }}); "
+        "trễ hạn {{ t.late|num }} hồ sơ; đang giải quyết {{ t.pending|num }} hồ sơ.",
     )
     _p(doc, "1. Theo đơn vị", bold=True)
-    cols = ["r.name", "r.received", "r.finished", "r.on_time", "r.late", "r.pending"]
+    cols = [
+        "r.name",
+        "r.received|num",
+        "r.finished|num",
+        "r.on_time|num",
+        "r.late|num",
+        "r.pending|num",
+    ]
     heads = ["Đơn vị", "Tiếp nhận", "Đã giải quyết", "Đúng hạn", "Trễ hạn", "Đang giải quyết"]
     _table(doc, heads, "by_unit", cols)
     _p(doc, "2. Theo lĩnh vực", bold=True)
     _table(doc, ["Lĩnh vực", *heads[1:]], "by_sector", cols)
     _p(doc, "3. Trễ hạn theo đơn vị và thư xin lỗi", bold=True)
-    _p(doc, "Số thư xin lỗi (Mẫu 04) đã phát hành: {{ apologies }}.")
+    _p(doc, "Số thư xin lỗi (Mẫu 04) đã phát hành: {{ apologies|num }}.")
     _table(
         doc,
         ["Đơn vị", "Số bước trễ hạn", "Số ngày làm việc vượt"],
         "late_units",
-        ["r.name", "r.late_steps", "r.overrun_working_days"],
+        ["r.name", "r.late_steps|num", "r.overrun_working_days|num"],
     )
 
     _p(doc, "II. BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)", bold=True)
@@ -124,27 +131,34 @@ def build(path: Path = TEMPLATE) -> Path:
         doc,
         ["Chỉ tiêu", "Tử số", "Mẫu số", "Tỷ lệ"],
         "rates",
-        ["r.label", "r.numerator", "r.denominator", "r.text"],
+        ["r.label", "r.numerator|num", "r.denominator|num", "r.text"],
     )
     _p(doc, "III. MỨC ĐỘ HÀI LÒNG, PHẢN ÁNH KIẾN NGHỊ", bold=True)
     _p(
         doc,
-        "Đánh giá: {{ s.rated }} lượt (hài lòng {{ s.satisfied }}, bình thường {{ s.normal }}, "
-        "không hài lòng {{ s.dissatisfied }}); phản ánh, kiến nghị: {{ s.complaints }}.",
+        "Đánh giá: {{ s.rated|num }} lượt (hài lòng {{ s.satisfied|num }}, bình thường {{ s.normal|num }}, "
+        "không hài lòng {{ s.dissatisfied|num }}); phản ánh, kiến nghị: {{ s.complaints|num }}.",
     )
     _p(doc, "IV. BỘ PHẬN MỘT CỬA: THỜI GIAN CHỜ, PHỤC VỤ, ĐÁNH GIÁ", bold=True)
     _p(
         doc,
-        "Tại Bộ phận Một cửa có {{ floor.tickets }} lượt lấy số thứ tự; đã phục vụ "
-        "{{ floor.served }} lượt; bỏ lượt {{ floor.abandoned }}; thời gian chờ trung bình "
+        "Tại Bộ phận Một cửa có {{ floor.tickets|num }} lượt lấy số thứ tự; đã phục vụ "
+        "{{ floor.served|num }} lượt; bỏ lượt {{ floor.abandoned|num }}; thời gian chờ trung bình "
         "{{ floor.wait }} phút; thời gian phục vụ trung bình {{ floor.service }} phút; "
-        "{{ floor.rated }} lượt đánh giá tại quầy, hài lòng {{ floor.satisfied }}%. "
+        "{{ floor.rated|num }} lượt đánh giá tại quầy, hài lòng {{ floor.satisfied }}%. "
         "Giờ cao điểm: {{ floor.peak }}.",
     )
     floor_heads = ["Lượt", "Đã phục vụ", "Bỏ lượt", "Chờ TB (phút)", "Phục vụ TB (phút)"]
     floor_heads += ["Đánh giá", "Hài lòng (%)"]
-    floor_cols = ["r.label", "r.tickets", "r.served", "r.abandoned", "r.wait", "r.service"]
-    floor_cols += ["r.rated", "r.satisfied"]
+    floor_cols = [
+        "r.label",
+        "r.tickets|num",
+        "r.served|num",
+        "r.abandoned|num",
+        "r.wait",
+        "r.service",
+    ]
+    floor_cols += ["r.rated|num", "r.satisfied"]
     _p(doc, "1. Theo quầy", bold=True)
     _table(doc, ["Quầy", *floor_heads], "floor.by_counter", floor_cols)
     _p(doc, "2. Theo công chức", bold=True)
@@ -154,17 +168,17 @@ def build(path: Path = TEMPLATE) -> Path:
     _p(doc, "V. THỰC HIỆN NHIỆM VỤ ĐƯỢC GIAO", bold=True)
     _p(
         doc,
-        "Nhiệm vụ đến hạn trong năm: {{ d.due }}; đã hoàn thành: {{ d.done }}, trong đó đúng "
-        "hạn: {{ d.done_on_time }}; chưa hoàn thành đúng hạn: {{ d.not_on_time }}; quá hạn "
-        "chưa hoàn thành: {{ d.overdue }}.",
+        "Nhiệm vụ đến hạn trong năm: {{ d.due|num }}; đã hoàn thành: {{ d.done|num }}, trong đó đúng "
+        "hạn: {{ d.done_on_time|num }}; chưa hoàn thành đúng hạn: {{ d.not_on_time|num }}; quá hạn "
+        "chưa hoàn thành: {{ d.overdue|num }}.",
     )
     _p(doc, "VI. TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", bold=True)
     _p(doc, "{{ assessment_text }}")
     _p(doc, "VII. SÁNG KIẾN, PHƯƠNG ÁN ĐƠN GIẢN HÓA THỦ TỤC HÀNH CHÍNH", bold=True)
     _p(
         doc,
-        "Sáng kiến, giải pháp đăng ký trong kỳ: {{ ini.count }}; được công nhận: "
-        "{{ ini.recognised }}; đã áp dụng: {{ ini.applied }}.",
+        "Sáng kiến, giải pháp đăng ký trong kỳ: {{ ini.count|num }}; được công nhận: "
+        "{{ ini.recognised|num }}; đã áp dụng: {{ ini.applied|num }}.",
     )
     _table(
         doc,
@@ -174,43 +188,43 @@ def build(path: Path = TEMPLATE) -> Path:
     )
     _p(
         doc,
-        "Số phương án trong kỳ: {{ proposals|length }}; chi phí tuân thủ tiết kiệm: "
-        "{{ proposal_saving }} đồng/năm.",
+        "Số phương án trong kỳ: {{ proposals|length|num }}; chi phí tuân thủ tiết kiệm: "
+        "{{ proposal_saving|num(0) }} đồng/năm.",
     )
     _table(
         doc,
         ["Phương án", "Đơn vị", "Trạng thái", "Tiết kiệm (đồng/năm)", "Tỷ lệ cắt giảm (%)"],
         "proposals",
-        ["r.title", "r.unit", "r.status", "r.saving_per_year", "r.saving_percent"],
+        ["r.title", "r.unit", "r.status", "r.saving_per_year|num(0)", "r.saving_percent|num"],
     )
     _p(doc, "VIII. ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN", bold=True)
     _p(
         doc,
-        "Tổ chức {{ tr.session_count }} lớp tập huấn, bồi dưỡng; triệu tập {{ tr.invited }} "
-        "lượt, có mặt {{ tr.present }} lượt ({{ tr.trained_people }} người được tập huấn). "
-        "Thực hiện {{ tr.outreach_count }} hoạt động thông tin, tuyên truyền, tiếp cận "
-        "{{ tr.reach }} lượt người.",
+        "Tổ chức {{ tr.session_count|num }} lớp tập huấn, bồi dưỡng; triệu tập {{ tr.invited|num }} "
+        "lượt, có mặt {{ tr.present|num }} lượt ({{ tr.trained_people|num }} người được tập huấn). "
+        "Thực hiện {{ tr.outreach_count|num }} hoạt động thông tin, tuyên truyền, tiếp cận "
+        "{{ tr.reach|num }} lượt người.",
     )
     _p(doc, "1. Tập huấn, bồi dưỡng", bold=True)
     _table(
         doc,
         ["Ngày", "Chủ đề", "Đơn vị", "Triệu tập", "Có mặt"],
         "tr.sessions",
-        ["r.date", "r.topic", "r.unit", "r.invited", "r.present"],
+        ["r.date", "r.topic", "r.unit", "r.invited|num", "r.present|num"],
     )
     _p(doc, "2. Thông tin, tuyên truyền", bold=True)
     _table(
         doc,
         ["Ngày", "Hình thức", "Nội dung", "Đơn vị", "Số người tiếp cận"],
         "tr.outreach",
-        ["r.date", "r.kind", "r.title", "r.unit", "r.reach"],
+        ["r.date", "r.kind", "r.title", "r.unit", "r.reach|num"],
     )
     _p(doc, "IX. TỒN TẠI, HẠN CHẾ VÀ ĐỀ XUẤT", bold=True)
     _table(
         doc,
         ["Chỉ tiêu", "Điểm bị mất", "Đề xuất"],
         "weaknesses",
-        ["r.label", "r.points_lost", "r.action"],
+        ["r.label", "r.points_lost|num", "r.action"],
     )
 
     _p(doc)

@@ -33,6 +33,7 @@ from cchc.indices.interchange import facts_from_database, period_bounds
 from cchc.indices.periods import Period, parse_period
 from cchc.indices.selectors import RankedUnit, _month_periods
 from cchc.indices.sources import database_figures_many
+from cchc.reports.numbers import figure, percent
 from cchc.units.models import Unit
 
 KIND_LABELS = {
@@ -125,7 +126,7 @@ class Rate:
 
     @property
     def text(self) -> str:
-        return "—" if self.rate is None else f"{self.rate:.2f}%".replace(".", ",")
+        return percent(self.rate)
 
 
 @dataclass(frozen=True)
@@ -504,7 +505,7 @@ def _weaknesses(facts: list[DossierFacts], period: Period, result: IndexResult) 
         best = next((a for a in actions if a.criterion == c.code), None)
         text = (
             f"Khắc phục {best.losing} hồ sơ tại {names.get(best.unit_code, best.unit_code)} "
-            f"(tăng tối đa {str(round_half_away(best.gain_if_all)).replace('.', ',')} điểm)"
+            f"(tăng tối đa {figure(round_half_away(best.gain_if_all))} điểm)"
             if best
             else "Rà soát, khắc phục theo chỉ tiêu"
         )

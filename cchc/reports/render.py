@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cchc.reports.build_template import TEMPLATE
 from cchc.reports.data import ReportData, period_title
+from cchc.reports.numbers import MISSING, figure, percent
 
 FORMATS = ("docx", "pdf", "xlsx")
 CONTENT_TYPES = {
@@ -25,20 +26,25 @@ CONTENT_TYPES = {
 }
 
 
-def _pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value:.2f}%".replace(".", ",")
-
-
 def _signed(value: Decimal | None) -> str:
     if value is None:
-        return "—"
+        return MISSING
     sign = "+" if value > 0 else ""
-    return f"{sign}{value:.2f} điểm %".replace(".", ",")
+    return f"{sign}{figure(value, 2)} điểm %"
 
 
 def _dec1(value: float | None) -> str:
-    """One decimal, Vietnamese decimal comma ("10,5"); "—" when there is nothing."""
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    """One decimal ("10,5"); "—" when there is nothing."""
+    return figure(value, 1)
+
+
+def jinja_env():
+    """The Word template's Jinja environment: its `num` filter is the PDF's (`report_tags`)."""
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True)
+    env.filters["num"] = figure
+    return env
 
 
 def _floor_row(stat) -> dict[str, Any]:
@@ -59,7 +65,8 @@ def floor_context(figures) -> dict[str, Any]:
     total = _floor_row(figures.total)
     return {
         **total,
-        "peak": ", ".join(f"{h.label} ({h.tickets} lượt)" for h in figures.peak_hours) or "—",
+        "peak": ", ".join(f"{h.label} ({figure(h.tickets)} lượt)" for h in figures.peak_hours)
+        or MISSING,
         "by_counter": [_floor_row(s) for s in figures.by_counter],
         "by_officer": [_floor_row(s) for s in figures.by_officer],
         "by_sector": [_floor_row(s) for s in figures.by_sector],
@@ -145,14 +152,14 @@ def context(data: ReportData, *, recipients: list[str] | None = None) -> dict[st
         "title": data.title,
         "snapshot": local.strftime("%H:%M ngày %d/%m/%Y"),
         "t": data.totals,
-        "on_time_text": _pct(data.totals.on_time_percent),
+        "on_time_text": percent(data.totals.on_time_percent),
         "by_unit": data.by_unit,
         "by_sector": data.by_sector,
         "late_units": data.late_units,
         "apologies": data.apologies,
-        "index_text": _pct(data.index_percent),
+        "index_text": percent(data.index_percent),
         "previous_label": period_title(data.previous),
-        "previous_text": _pct(data.index_previous_percent),
+        "previous_text": percent(data.index_previous_percent),
         "change_text": _signed(data.index_change),
         "rates": data.rates,
         "s": data.satisfaction,
@@ -253,7 +260,7 @@ def template_unknown_tags(path: str | None = None) -> list[str]:
 
     tpl = DocxTemplate(path or template_path())
     known = set(CONTEXT_NAMES) | {"chart"}
-    return sorted(set(tpl.get_undeclared_template_variables()) - known)
+    return sorted(set(tpl.get_undeclared_template_variables(jinja_env())) - known)
 
 
 def to_docx(
@@ -265,7 +272,7 @@ def to_docx(
     tpl = DocxTemplate(template or template_path())
     ctx = context(data, recipients=recipients)
     ctx["chart"] = InlineImage(tpl, io.BytesIO(trend_chart(data, fmt="png")), width=Mm(150))
-    tpl.render(ctx, autoescape=True)
+    tpl.render(ctx, jinja_env())
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()

@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -22,7 +23,7 @@ from cchc.floor.tests.conftest import make_floor
 from cchc.indices.periods import parse_period
 from cchc.indices.selectors import index_dashboard
 from cchc.reports.data import report_data
-from cchc.reports.render import to_docx, to_pdf, to_xlsx
+from cchc.reports.render import to_docx, to_html, to_pdf, to_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +159,7 @@ def community(world):
         kind="meeting",
         title="Họp dân về dịch vụ công trực tuyến",
         held_on=dt.date(2026, 11, 12),
-        reach=120,
+        reach=1189,  # a figure with thousands: "1.189" in the documents
     )
     reforms.outreach_create(
         actor=leader,
@@ -174,31 +175,34 @@ def test_training_and_outreach_in_every_format(world, community, tmp_path):
     data = report_data(unit=world.commune, period=parse_period("2026-11"))
     t = data.training
     assert (len(t.sessions), t.invited, t.present, t.trained_people) == (1, 3, 2, 2)
-    assert (len(t.outreach), t.reach) == (1, 120)
+    assert (len(t.outreach), t.reach) == (1, 1189)
 
     doc = Document(io.BytesIO(to_docx(data)))
     text = _docx_text(doc)
     assert "VIII. ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN" in text
     assert "Tổ chức 1 lớp tập huấn, bồi dưỡng; triệu tập 3 lượt, có mặt 2 lượt" in text
     assert "(2 người được tập huấn)" in text
-    assert "Thực hiện 1 hoạt động thông tin, tuyên truyền, tiếp cận 120 lượt người" in text
+    assert "Thực hiện 1 hoạt động thông tin, tuyên truyền, tiếp cận 1.189 lượt người" in text
     sessions = _table_after(doc, "1. Tập huấn, bồi dưỡng")
     assert sessions[1:] == [
         ["10/11/2026", "Lập hồ sơ công việc điện tử", world.department.name, "3", "2"]
     ]
     outreach = _table_after(doc, "2. Thông tin, tuyên truyền")
-    assert outreach[1][2:] == ["Họp dân về dịch vụ công trực tuyến", world.department.name, "120"]
+    assert outreach[1][2:] == ["Họp dân về dịch vụ công trực tuyến", world.department.name, "1.189"]
 
     pdf = " ".join(_pdf_text(data, tmp_path).split())
     assert "ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN" in pdf
     assert "Lập hồ sơ công việc điện tử" in pdf and "Bài đăng Zalo" not in pdf
+    assert "tiếp cận 1.189 lượt người" in pdf
+    with translation.override("en"):  # a job run in English still writes "1.189", not "1,189"
+        assert "tiếp cận 1.189 lượt người" in to_html(data)
 
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     rows = _sheet(wb, "Tập huấn")
     assert rows[0][1:] == ("Lập hồ sơ công việc điện tử", world.department.name, 3, 2)
     assert rows[-1] == ("Số người được tập huấn", None, None, None, 2)
     out = _sheet(wb, "Tuyên truyền")
-    assert out[-1][-1] == 120 and len(out) == 2
+    assert out[-1][-1] == 1189 and len(out) == 2  # a number in the sheet
 
 
 def test_year_report_training_equals_the_community_overview(world, community):
@@ -212,7 +216,7 @@ def test_year_report_training_equals_the_community_overview(world, community):
     assert len(t.sessions) == len(overview.sessions) == 2
     assert t.present == sum(s.present for s in overview.sessions)
     assert t.invited == sum(s.invited for s in overview.sessions)
-    assert (len(t.outreach), t.reach) == (len(overview.outreach), overview.reach) == (2, 1020)
+    assert (len(t.outreach), t.reach) == (len(overview.outreach), overview.reach) == (2, 2089)
 
 
 def test_xlsx_figures_equal_the_dashboards(world, visits, clock):
