@@ -9,6 +9,7 @@ path plus its keys in that dict; see docs/decisions/0006-payments-and-notificati
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -86,6 +87,24 @@ def get(key: str) -> Any:
     if key in configured:
         return configured[key]
     return copy.deepcopy(DEFAULTS[key])
+
+
+def retry_delay(attempts: int, *, prefix: str = "") -> dt.timedelta:
+    """Exponential backoff after the `attempts`-th failed attempt: base, 2x, 4x... capped
+    (`{prefix}RETRY_BASE_SECONDS`, `{prefix}RETRY_MAX_SECONDS`)."""
+    base = int(get(f"{prefix}RETRY_BASE_SECONDS"))
+    cap = int(get(f"{prefix}RETRY_MAX_SECONDS"))
+    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def next_attempt_at(attempts: int, now: dt.datetime, *, prefix: str = "") -> dt.datetime | None:
+    """When to try again after the `attempts`-th failed attempt, or None once
+    `{prefix}MAX_ATTEMPTS` are spent (the message then waits for an officer's retry).
+
+    One rule for the notification outbox (prefix "") and the portal outbox ("PORTAL_")."""
+    if attempts >= int(get(f"{prefix}MAX_ATTEMPTS")):
+        return None
+    return now + retry_delay(attempts, prefix=prefix)
 
 
 def public_url(path: str) -> str:

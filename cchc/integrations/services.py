@@ -510,13 +510,6 @@ def notify_dossier_event(*, dossier_id: int, action: str) -> list[Notification]:
     return out
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff after the `attempts`-th failed attempt: base, 2x, 4x... capped."""
-    base = int(conf.get("RETRY_BASE_SECONDS"))
-    cap = int(conf.get("RETRY_MAX_SECONDS"))
-    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
-
-
 def notification_deliver(*, notification_id: int) -> Notification:
     """One delivery attempt, if the message is queued and due. On failure the next
     attempt is scheduled with exponential backoff; after MAX_ATTEMPTS it is "failed"."""
@@ -534,11 +527,9 @@ def notification_deliver(*, notification_id: int) -> Notification:
             )
         except Exception as exc:  # any gateway error is recorded, never raised to the worker
             n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if n.attempts >= int(conf.get("MAX_ATTEMPTS")):
+            n.next_attempt_at = conf.next_attempt_at(n.attempts, now)
+            if n.next_attempt_at is None:
                 n.status = NotificationStatus.FAILED
-                n.next_attempt_at = None
-            else:
-                n.next_attempt_at = now + retry_delay(n.attempts)
             logger.warning(
                 "notification %s (%s) attempt %s failed: %s",
                 n.pk,

@@ -171,13 +171,6 @@ def _enqueue_delivery(dossier_id: int, run_after: dt.datetime | None = None) -> 
 # --- Delivering ---------------------------------------------------------------------------
 
 
-def retry_delay(attempts: int) -> dt.timedelta:
-    """Exponential backoff after the `attempts`-th failed attempt: base, 2x, 4x... capped."""
-    base = int(conf.get("PORTAL_RETRY_BASE_SECONDS"))
-    cap = int(conf.get("PORTAL_RETRY_MAX_SECONDS"))
-    return dt.timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
-
-
 def _earlier_unsent(message: PortalSyncMessage) -> bool:
     return (
         PortalSyncMessage.objects.filter(
@@ -213,10 +206,8 @@ def portal_deliver(
             if not isinstance(exc, PortalError):
                 logger.exception("portal client failed on %s", m.idempotency_key)
             m.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if m.attempts >= int(conf.get("PORTAL_MAX_ATTEMPTS")):
-                m.status, m.next_attempt_at = S.DEAD, None
-            else:
-                m.status, m.next_attempt_at = S.FAILED, now + retry_delay(m.attempts)
+            m.next_attempt_at = conf.next_attempt_at(m.attempts, now, prefix="PORTAL_")
+            m.status = S.FAILED if m.next_attempt_at is not None else S.DEAD
         else:
             m.status, m.sent_at, m.next_attempt_at = S.SENT, now, None
             m.response = {"answers": answers}

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.factories import applicant_data, make_user, receive
-from cchc.integrations import services
+from cchc.integrations import conf, services
 from cchc.integrations.models import Notification, NotificationStatus, NotificationSubscription
 from cchc.integrations.notifications import messages, notify_dossier_event
 from cchc.integrations.notifications.channels import LocalSmsChannel, LocalZaloChannel, ascii_fold
@@ -212,8 +212,15 @@ def test_gives_up_after_max_attempts(integ, world, dossier, clock):
 
 
 def test_backoff_is_exponential_and_capped(integ):
-    assert [services.retry_delay(a).total_seconds() for a in (1, 2, 3, 4)] == [60, 120, 240, 480]
-    assert services.retry_delay(30).total_seconds() == 6 * 3600
+    assert [conf.retry_delay(a).total_seconds() for a in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert conf.retry_delay(30).total_seconds() == 6 * 3600
+    # The portal outbox's own settings, through the same rule.
+    assert [conf.retry_delay(a, prefix="PORTAL_").total_seconds() for a in (1, 2, 7, 30)] == [
+        30,
+        60,
+        1920,
+        3600,
+    ]
 
 
 # --- Opt-in page -------------------------------------------------------------------------
