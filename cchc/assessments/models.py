@@ -43,10 +43,9 @@ class Framework(models.Model):
         return f"{self.title} ({self.year}{suffix})"
 
 
-class FrameworkChange(models.Model):
-    """Append-only history of edits to a framework's tree (services only ever insert)."""
+class HistoryEntry(models.Model):
+    """One line of an append-only history (services only ever insert): who, what, when."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -55,10 +54,17 @@ class FrameworkChange(models.Model):
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} ({self.at:%d/%m/%Y %H:%M})"
+
+
+class FrameworkChange(HistoryEntry):
+    """History of edits to a framework's tree."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="changes")
 
 
 class Area(models.Model):
@@ -172,25 +178,13 @@ class CriterionScore(models.Model):
         return f"{self.assessment_id}:{self.criterion_id}"
 
 
-class AssessmentEvent(models.Model):
-    """Append-only history of an assessment (services only ever insert)."""
+class AssessmentEvent(HistoryEntry):
+    """History of an assessment."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    kind = models.CharField(max_length=32)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} ({self.at:%d/%m/%Y %H:%M})"
 
 
 class Remedy(models.Model):
