@@ -45,6 +45,7 @@ from cchc.assessments.selectors import (
     COMMUNE_KINDS,
     framework_def,
     framework_document,
+    framework_in_use,
     head_inputs,
 )
 from cchc.units.models import Unit
@@ -129,7 +130,7 @@ LOCKED_MESSAGE = (
 
 
 def _require_editable(framework: Framework) -> None:
-    if framework.assessments.exists():
+    if framework_in_use(framework):
         raise ValidationError(LOCKED_MESSAGE, code="locked")
 
 
