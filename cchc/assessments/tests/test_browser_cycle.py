@@ -5,47 +5,18 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from cchc.accounts.models import Role
-from cchc.assessments import services
+from cchc.assessments.tests.conftest import PASSWORD
 from cchc.core.testing.browser import sign_in
-from cchc.dossiers.tests.factories import grant, make_unit, make_user
-from cchc.units.models import UnitKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "mat-khau-an-toan-2026"
-
-FRAMEWORK = {
-    "code": "PAR-XA-TEST",
-    "year": 2026,
-    "level": "commune",
-    "title": "Bộ tiêu chí thử",
-    "areas": [
-        {
-            "code": "1",
-            "title": "Công tác chỉ đạo, điều hành",
-            "criteria": [
-                {"code": "1.1", "title": "Kế hoạch CCHC", "max": 6, "evidence": "Kế hoạch"},
-                {"code": "1.2", "title": "Tuyên truyền CCHC", "max": 4},
-            ],
-        }
-    ],
-}
 
 
 def _row(page, code):
     return page.locator(f'[data-testid="criterion-{code}"]')
 
 
+@pytest.mark.usefixtures("small_province")
 def test_self_assess_appraise_finalise(page):
-    province = make_unit("Tỉnh Gia Lai", UnitKind.PROVINCE)
-    commune = make_unit("Phường Quy Nhơn", UnitKind.COMMUNE, province, code="XA01")
-    chairman = make_user("chutich", full_name="Chủ tịch phường")
-    grant(chairman, Role.CHAIRMAN, commune)
-    home_affairs = make_user("noivu", full_name="Sở Nội vụ")
-    grant(home_affairs, Role.HOME_AFFAIRS, province, include_subtree=True)
-    services.framework_create(actor=None, data=FRAMEWORK)
-
     # The unit self-assesses.
     sign_in(page, "chutich", PASSWORD, next_path="/assessments/")
     expect(page.locator("h1")).to_have_text("Chỉ số cải cách hành chính")

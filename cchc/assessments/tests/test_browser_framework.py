@@ -7,50 +7,21 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cchc.accounts.models import Role
 from cchc.assessments import services
 from cchc.assessments.models import Criterion, Framework
+from cchc.assessments.tests.conftest import PASSWORD
 from cchc.core.testing.browser import sign_in
-from cchc.dossiers.tests.factories import grant, make_unit, make_user
-from cchc.units.models import UnitKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "mat-khau-an-toan-2026"
-
-FRAMEWORK = {
-    "code": "PAR-XA-TEST",
-    "year": 2026,
-    "level": "commune",
-    "title": "Bộ tiêu chí thử",
-    "areas": [
-        {
-            "code": "1",
-            "title": "Công tác chỉ đạo, điều hành",
-            "criteria": [
-                {"code": "1.1", "title": "Kế hoạch CCHC", "max": 6, "evidence": "Kế hoạch"},
-                {"code": "1.2", "title": "Tuyên truyền CCHC", "max": 4},
-            ],
-        }
-    ],
-}
 
 
 def _row(page, code):
     return page.locator(f'[data-testid="criterion-{code}"]')
 
 
-def test_home_affairs_edits_the_tree_then_copies_a_version_in_use(page):
-    province = make_unit("Tỉnh Gia Lai", UnitKind.PROVINCE)
-    commune = make_unit("Phường Quy Nhơn", UnitKind.COMMUNE, province, code="XA01")
-    make_user("noivu", full_name="Sở Nội vụ")
-    home_affairs = make_user("noivu2", full_name="Chuyên viên Sở Nội vụ")
-    grant(home_affairs, Role.HOME_AFFAIRS, province, include_subtree=True)
-    chairman = make_user("chutich", full_name="Chủ tịch phường")
-    grant(chairman, Role.CHAIRMAN, commune)
-    fw = services.framework_create(actor=None, data=FRAMEWORK)
-
-    sign_in(page, "noivu2", PASSWORD, next_path=f"/assessments/frameworks/{fw.pk}/")
+def test_home_affairs_edits_the_tree_then_copies_a_version_in_use(page, small_province):
+    fw = small_province.framework
+    sign_in(page, "noivu", PASSWORD, next_path=f"/assessments/frameworks/{fw.pk}/")
     expect(page.locator("[data-testid=total]")).to_have_text("10,00")
 
     # A sub-criterion under 1.1: 1.1 becomes the sum of its sub-criteria.
@@ -98,7 +69,9 @@ def test_home_affairs_edits_the_tree_then_copies_a_version_in_use(page):
     expect(page.locator("#changes")).to_contain_text("criterion_deleted 1.1.1")
 
     # The commune opens its self-assessment: this version is now read-only.
-    services.assessment_open(actor=chairman, framework=fw, unit=commune)
+    services.assessment_open(
+        actor=small_province.chairman, framework=fw, unit=small_province.commune
+    )
     page.reload()
     expect(page.locator("[data-testid=locked]")).to_be_visible()
     expect(_row(page, "1.2").locator("summary")).to_have_count(0)
