@@ -215,6 +215,28 @@ class WorkCalendar:
             d = self.next_working_day(d)
         return d
 
+    def previous_working_day(self, d: dt.date) -> dt.date:
+        """The last working day strictly before `d`."""
+        if isinstance(d, dt.datetime):
+            d = self._local(d).date()
+        d -= _ONE_DAY
+        for _ in range(3660):
+            if self.is_working_day(d):
+                return d
+            d -= _ONE_DAY
+        raise ValueError("no working day within ten years")
+
+    def working_day_on_or_before(self, d: dt.date) -> dt.date:
+        return d if self.is_working_day(d) else self.previous_working_day(d)
+
+    def subtract_working_days(self, d: dt.date, n: int) -> dt.date:
+        """The n-th working day before `d` (n >= 0; n == 0 returns `d`)."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        for _ in range(n):
+            d = self.previous_working_day(d)
+        return d
+
     def days_off_in_year(self, year: int) -> list[tuple[dt.date, str]]:
         """Weekday days off of `year` with their names (weekends omitted)."""
         return [

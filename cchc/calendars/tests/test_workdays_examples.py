@@ -208,6 +208,17 @@ def test_next_working_day_is_strictly_after(cal):
     assert cal.next_working_day(D(2024, 2, 7)) == D(2024, 2, 15)
 
 
+def test_counting_back_skips_tet_and_weekends(cal):
+    # Tết 2024 is 8–14/2: the working day before Thu 15/2 is Wed 7/2.
+    assert cal.previous_working_day(D(2024, 2, 15)) == D(2024, 2, 7)
+    assert cal.working_day_on_or_before(D(2024, 2, 11)) == D(2024, 2, 7)
+    assert cal.working_day_on_or_before(D(2024, 2, 7)) == D(2024, 2, 7)
+    assert cal.subtract_working_days(D(2024, 2, 15), 2) == D(2024, 2, 6)
+    assert cal.subtract_working_days(D(2024, 3, 4), 0) == D(2024, 3, 4)
+    with pytest.raises(ValueError):
+        cal.subtract_working_days(D(2024, 3, 4), -1)
+
+
 # --- Calendar days and working hours --------------------------------------------------
 
 
