@@ -60,12 +60,7 @@ def deadline_at(
     cal = calendar_for_unit(unit=unit)
     if at is not None:
         return dt.datetime.combine(day, at, tzinfo=cal.tz)
-    d = day
-    for _ in range(60):
-        if cal.is_working_day(d):
-            break
-        d -= dt.timedelta(days=1)
-    return cal.closing(d)
+    return cal.closing(cal.working_day_on_or_before(day))
 
 
 @transaction.atomic
@@ -730,14 +725,7 @@ def contribution_due(task: Task, *, lead: Unit | None = None) -> dt.datetime | N
         return task.deadline
     cal = calendar_for_unit(unit=lead)
     day = task.deadline.astimezone(cal.tz).date()
-    left = task.contribution_days
-    for _ in range(400):
-        day -= dt.timedelta(days=1)
-        if cal.is_working_day(day):
-            left -= 1
-            if left == 0:
-                break
-    return cal.closing(day)
+    return cal.closing(cal.subtract_working_days(day, task.contribution_days))
 
 
 def _contributions_sync(
