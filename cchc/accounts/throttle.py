@@ -1,6 +1,6 @@
 """Throttling, in one place: who the client is, fixed-window counters, and the refusals.
 
-- `client_ip` / `axes_client_ip`: the client's address. The reverse proxy sets REMOTE_ADDR;
+- `client_ip` / `valid_ip` / `axes_client_ip`: the client's address. The reverse proxy sets REMOTE_ADDR;
   a client-supplied X-Forwarded-For is never trusted.
 - `rate_limited`: one fixed-window counter per key in the shared cache (the database cache
   in production, settings.CACHES, so a limit holds across worker processes).
@@ -40,16 +40,21 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def valid_ip(value: str | None) -> str | None:
+    """An address for an IP column (inet on PostgreSQL, which checks it): the normalised
+    address, or None (NULL) for anything else, e.g. `client_ip`'s "unknown"."""
+    try:
+        return str(ipaddress.ip_address(value or ""))
+    except ValueError:
+        return None
+
+
 def axes_client_ip(request) -> str | None:
     """The client address for django-axes' log-in records: a valid IP or None (NULL).
 
-    Its access log stores the address in an IP column, which PostgreSQL checks: a request
-    with no REMOTE_ADDR (e.g. `Client.force_login` in tests, or a sign-in from a management
-    command) must give NULL, not a placeholder string."""
-    try:
-        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR") or ""))
-    except ValueError:
-        return None
+    A request with no REMOTE_ADDR (e.g. `Client.force_login` in tests, or a sign-in from a
+    management command) must give NULL, not a placeholder string."""
+    return valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 # --- Counters ---------------------------------------------------------------------------

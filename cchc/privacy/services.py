@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.accounts.permissions import DENIED_MESSAGE, Action, has_permission, require_any
+from cchc.accounts.throttle import valid_ip
 from cchc.privacy import selectors
 from cchc.privacy.models import AccessKind, PersonalDataAccess
 
@@ -51,16 +52,6 @@ def _reason(value: str) -> str:
     return reason
 
 
-def _ip(value: str | None) -> str | None:
-    # The column is an IP address (inet on PostgreSQL): anything else is recorded as NULL.
-    import ipaddress
-
-    try:
-        return str(ipaddress.ip_address(value or ""))
-    except ValueError:
-        return None
-
-
 @transaction.atomic
 def personal_data_reveal(
     *, actor: User, dossier: Dossier, reason: str, ip: str | None = None
@@ -88,7 +79,7 @@ def personal_data_reveal(
         dossier=dossier,
         unit=unit,
         reason=clean,
-        ip=_ip(ip),
+        ip=valid_ip(ip),
     )
     return applicant
 
@@ -158,7 +149,7 @@ def personal_data_export(
         subject_personal_id=number,
         subject_name=name[:255],
         reason=clean,
-        ip=_ip(ip),
+        ip=valid_ip(ip),
     )
     payload = _zip(
         data,
@@ -182,7 +173,7 @@ def personal_data_self_export(*, actor: User, ip: str | None = None) -> bytes:
         subject_tax_code=actor.tax_code,
         subject_name=(actor.full_name or actor.get_username())[:255],
         reason=_("Chủ thể dữ liệu tự tải dữ liệu của mình"),
-        ip=_ip(ip),
+        ip=valid_ip(ip),
     )
     return _zip(
         data,
