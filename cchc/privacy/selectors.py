@@ -98,7 +98,13 @@ def subject_data(
 ) -> SubjectData:
     from cchc.accounts.models import User
     from cchc.documents.models import ApplicantDocument, ResultDocument
-    from cchc.dossiers.models import Applicant, Dossier, DossierEvent, DossierPetition
+    from cchc.dossiers.models import (
+        Applicant,
+        Dossier,
+        DossierComponent,
+        DossierEvent,
+        DossierPetition,
+    )
     from cchc.integrations.models import Notification, NotificationSubscription, Payment
     from cchc.portal.models import FilledForm, Petition, ProxyAuthorisation
 
@@ -123,8 +129,12 @@ def subject_data(
     applicants = list(Applicant.objects.filter(who).order_by("pk"))
     s["nguoi_nop"] = [row(a) for a in applicants]
 
-    dossiers_qs = Dossier.objects.filter(applicant__in=applicants).select_related(
-        "procedure_version__procedure", "receiving_unit"
+    dossiers_qs = (
+        Dossier.objects.filter(applicant__in=applicants)
+        .select_related("procedure_version__procedure", "receiving_unit")
+        .prefetch_related(
+            models.Prefetch("components", queryset=DossierComponent.objects.order_by("pk"))
+        )
     )
     if dossiers_q is not None:
         dossiers_qs = dossiers_qs.filter(dossiers_q)
@@ -141,7 +151,7 @@ def subject_data(
     ]
     components = []
     for d in dossiers:
-        for c in d.components.all().order_by("pk"):
+        for c in d.components.all():
             components.append({**row(c), "dossier_code": d.code})
             if c.file:
                 data.files.append(StoredFile(c.file, _entry(f"{d.code}/thanh-phan", c.file.name)))

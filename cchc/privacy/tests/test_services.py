@@ -6,6 +6,8 @@ import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cchc.accounts.models import Role
 from cchc.dossiers.models import ComponentSource
@@ -18,7 +20,7 @@ from cchc.dossiers.tests.factories import (
     make_user,
     receive,
 )
-from cchc.privacy import services
+from cchc.privacy import selectors, services
 from cchc.privacy.models import AccessKind, PersonalDataAccess
 
 REASON = "Gọi điện hẹn ngày trả kết quả"
@@ -97,6 +99,20 @@ def test_export_gives_everything_about_the_person_in_scope_and_is_logged(world):
     log = PersonalDataAccess.objects.get(kind=AccessKind.EXPORT)
     assert log.actor == world.leader and log.subject_personal_id == PERSONAL_ID
     assert log.reason == "Đơn yêu cầu số 12/2026" and log.dossier is None
+
+
+def test_export_reads_do_not_grow_with_the_number_of_dossiers(world):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            data = selectors.subject_data(personal_id=PERSONAL_ID)
+        assert data.sections["thanh_phan_ho_so"]
+        return len(ctx.captured_queries)
+
+    receive(world, components=components_for(world))
+    one = queries()
+    for _ in range(3):
+        receive(world, components=components_for(world))
+    assert queries() == one
 
 
 def test_export_needs_the_right_and_a_valid_number(world):
