@@ -65,9 +65,12 @@ def document_list(*, actor: User) -> QuerySet[DirectiveDocument]:
     ).annotate(task_count=Count("tasks"))
 
 
-def document_visible(*, actor: User, document: DirectiveDocument, tasks: list[Task]) -> bool:
+def document_visible(*, actor: User, document: DirectiveDocument) -> bool:
     """Who may open a notice's board: the issuing side (as `document_list`), and the units
-    one of its tasks concerns (as `task_visible`) — a notice is addressed to all of them."""
+    one of its tasks concerns (as `task_visible`) — a notice is addressed to all of them.
+
+    The units' side is one query over all the notice's tasks (plus the actor's
+    assignments), not `task_visible` per task."""
     from cchc.accounts.permissions import has_permission
 
     if document.issuer_id is not None:
@@ -75,7 +78,19 @@ def document_visible(*, actor: User, document: DirectiveDocument, tasks: list[Ta
             return True
     elif document.created_by_id == actor.pk:
         return True
-    return any(task_visible(actor=actor, task=t) for t in tasks)
+    # As task_visible: officers of a lead or coordinating unit (or of a unit above it),
+    # and units that were once asked to coordinate (their contribution row stays).
+    senders = scope_filter(actor, Action.DIRECTIVE_UPDATE)
+    units = Unit.objects.filter(senders | scope_filter(actor, Action.DIRECTIVE_MANAGE))
+    return (
+        document.tasks.filter(parent__isnull=True)
+        .filter(
+            Q(lead_units__in=units)
+            | Q(coordinating_units__in=units)
+            | Q(contributions__unit__in=Unit.objects.filter(senders))
+        )
+        .exists()
+    )
 
 
 def document_board(*, document: DirectiveDocument, now: dt.datetime | None = None) -> list[Task]:

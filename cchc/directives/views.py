@@ -219,9 +219,9 @@ def document_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def board_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(DirectiveDocument.objects.select_related("issuer"), pk=pk)
-    tasks = selectors.document_board(document=document)
-    if not selectors.document_visible(actor=request.user, document=document, tasks=tasks):  # type: ignore[arg-type]
+    if not selectors.document_visible(actor=request.user, document=document):  # type: ignore[arg-type]
         raise Http404  # answered as a missing notice: its existence is not disclosed
+    tasks = selectors.document_board(document=document)
     if request.GET.get("format") == "xlsx":
         return _xlsx(
             f"van-ban-{document.pk}.xlsx",
