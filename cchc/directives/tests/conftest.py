@@ -119,6 +119,23 @@ def people(tree):
 
 
 @pytest.fixture
+def outsider(tree):
+    """A specialist of another department of the commune: on no task of the notice."""
+    from cchc.accounts.models import Role
+    from cchc.accounts.services import role_assign, user_create
+
+    other = unit_create(
+        code="T-C.VHXH",
+        name="Phòng Văn hóa - Xã hội",
+        kind=UnitKind.DEPARTMENT,
+        parent=tree.commune_pc,
+    )
+    user = user_create(username="x.other", password="x-Secret-123", full_name="Khác")
+    role_assign(user=user, role=Role.SPECIALIST, unit=other)
+    return user
+
+
+@pytest.fixture
 def confirmed(tree, people):
     """The commune notice confirmed: 1 VP leads with PKT coordinating (due Fri
     14/11/2025 17:00, monthly reports), 2 PKT leads, 3 VP leads (reviewer's pick)."""

@@ -137,7 +137,7 @@ def test_lead_sees_received_and_missing(confirmed, people, tree):
     assert "chưa gửi phần việc" not in page and "Đã gửi" in page
 
 
-def test_contribute_through_the_task_page(client, confirmed, people, tree):
+def test_contribute_through_the_task_page(client, confirmed, people, tree, outsider):
     t1 = confirmed.tasks.get(position=0)
     url = reverse("directives:task", args=[t1.pk])
     c = owed(confirmed, tree.c_pkt)
@@ -171,19 +171,6 @@ def test_contribute_through_the_task_page(client, confirmed, people, tree):
     client.force_login(people.vp)
     response = client.get(reverse("directives:contribution_file", args=[f.pk]))
     assert b"".join(response.streaming_content) == TINY_PDF
-    from cchc.accounts.models import Role
-    from cchc.accounts.services import role_assign, user_create
-    from cchc.units.models import UnitKind
-    from cchc.units.services import unit_create
-
-    other = unit_create(
-        code="T-C.VHXH",
-        name="Phòng Văn hóa - Xã hội",
-        kind=UnitKind.DEPARTMENT,
-        parent=tree.commune_pc,
-    )
-    outsider = user_create(username="x.other", password="x-Secret-123", full_name="Khác")
-    role_assign(user=outsider, role=Role.SPECIALIST, unit=other)
     client.force_login(outsider)
     assert client.get(reverse("directives:contribution_file", args=[f.pk])).status_code == 403
 
@@ -228,22 +215,9 @@ def test_sent_parts_join_the_work_record(confirmed, people, tree):
     assert items[2].url.startswith("/directives/contribution-files/")
 
 
-def test_task_page_only_for_the_units_concerned(client, confirmed, people, tree):
-    from cchc.accounts.models import Role
-    from cchc.accounts.services import role_assign, user_create
-    from cchc.units.models import UnitKind
-    from cchc.units.services import unit_create
-
+def test_task_page_only_for_the_units_concerned(client, confirmed, people, outsider):
     t2 = confirmed.tasks.get(position=1)  # Phòng Kinh tế leads, nobody coordinates
     url = reverse("directives:task", args=[t2.pk])
-    other = unit_create(
-        code="T-C.VHXH",
-        name="Phòng Văn hóa - Xã hội",
-        kind=UnitKind.DEPARTMENT,
-        parent=tree.commune_pc,
-    )
-    outsider = user_create(username="x.other", password="x-Secret-123", full_name="Khác")
-    role_assign(user=outsider, role=Role.SPECIALIST, unit=other)
     client.force_login(outsider)
     assert client.get(url).status_code == 403
     for user in (people.pkt, people.chairman):
