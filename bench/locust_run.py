@@ -26,17 +26,18 @@ import argparse
 import itertools
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.locust_settings")
+if TYPE_CHECKING:
+    from cchc.ops.gunicorn import GunicornServer
 
 BENCH_PASSWORD = "do-tai-locust-2026"  # a throw-away account in the bench database only
 USERS = {
@@ -61,12 +62,6 @@ SCENARIO_ANCHOR = {
 
 def _mean(pair: tuple[int, int]) -> float:
     return sum(pair) / len(pair)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(workdir: Path) -> dict:
@@ -131,77 +126,34 @@ def prepare(workdir: Path) -> dict:
     }
 
 
-class Gunicorn:
-    def __init__(self, workers: int, log: Path) -> None:
-        self.port = _free_port()
-        self.workers = workers
-        self.log = log
-        self.proc: subprocess.Popen | None = None
+def gunicorn(workers: int, log: Path):
+    from cchc.ops.gunicorn import GunicornServer
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    return GunicornServer(
+        log=log,
+        workers=workers,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        # Generous: on a loaded 2-core machine a worker's first request (lazy imports)
+        # takes seconds, and the default 30 s kills workers under load.
+        timeout=120,
+        stop_seconds=60,
+    )
 
-    def __enter__(self) -> Gunicorn:
-        import urllib.request
 
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "sync",
-                "--no-control-socket",
-                # Generous: on a loaded 2-core machine a worker's first request (lazy
-                # imports) takes seconds, and the default 30 s kills workers under load.
-                "--timeout",
-                "120",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        raise SystemExit("gunicorn did not start:\n" + self.log.read_text()[-3000:])
+def warm_up(server, paths: list[str]) -> None:
+    """Load the application in every worker (not measured): concurrent GETs."""
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
 
-    def warm_up(self, paths: list[str]) -> None:
-        """Load the application in every worker (not measured): concurrent GETs."""
-        import urllib.request
-        from concurrent.futures import ThreadPoolExecutor
-
-        def get(path: str) -> None:
-            try:
-                with urllib.request.urlopen(self.base + path, timeout=120) as r:
-                    r.read()
-            except OSError:
-                pass
-
-        with ThreadPoolExecutor(self.workers * 2) as pool:
-            list(pool.map(get, paths * self.workers * 3))
-
-    def __exit__(self, *exc) -> None:
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGTERM)
+    def get(path: str) -> None:
         try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:  # workers still busy with queued slow requests
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+            with urllib.request.urlopen(server.base + path, timeout=120) as r:
+                r.read()
+        except OSError:
+            pass
+
+    with ThreadPoolExecutor(server.workers * 2) as pool:
+        list(pool.map(get, paths * server.workers * 3))
 
 
 def percentile(histogram: dict[str, int], q: float) -> float:
@@ -219,7 +171,9 @@ def percentile(histogram: dict[str, int], q: float) -> float:
     return items[-1][0]
 
 
-def run_locust(scenario: str, server: Gunicorn, fixture: Path, created: Path, args) -> list[dict]:
+def run_locust(
+    scenario: str, server: GunicornServer, fixture: Path, created: Path, args
+) -> list[dict]:
     env = {**os.environ, "BENCH_FIXTURE": str(fixture), "BENCH_CREATED": str(created)}
     cmd = [
         str(Path(sys.executable).with_name("locust")),
@@ -303,8 +257,8 @@ def main() -> None:
         flush=True,
     )
     rows: list[dict] = []
-    with Gunicorn(args.workers, work / "gunicorn.log") as server:
-        server.warm_up(["/healthz", "/accounts/login/", "/dvc/tra-cuu/", "/api/procedures"])
+    with gunicorn(args.workers, work / "gunicorn.log") as server:
+        warm_up(server, ["/healthz", "/accounts/login/", "/dvc/tra-cuu/", "/api/procedures"])
         for scenario in args.scenarios.split(","):
             if scenario in ("lookup", "steps"):
                 made = [

@@ -9,13 +9,8 @@ Only meaningful against a server database shared with another process, hence Pos
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
@@ -28,19 +23,13 @@ from cchc.dossiers.models import Dossier, DossierEvent
 from cchc.dossiers.tests.factories import PERSONAL_ID, make_world, receive
 from cchc.indices.rollups import rollup_check
 from cchc.indices.stats_rollups import stats_check
+from cchc.ops.gunicorn import GunicornServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, requires_server_database]
 
-ROOT = Path(__file__).resolve().parents[3]
 WORKERS = 3
 CLIENT_THREADS = 8
 KILL_AFTER_SUCCESSES = 40  # kill once the burst is well under way (not at a fixed time)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -49,77 +38,15 @@ def _database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-class Server:
-    """gunicorn (sync workers) in its own process group, so one killpg takes all of it."""
-
-    def __init__(self, port: int, log: Path) -> None:
-        self.port = port
-        self.log = log
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        }
-        env.pop("CCHC_REQUIRE_POSTGRES", None)
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(WORKERS),
-                    "--worker-class",
-                    "sync",
-                    "--no-control-socket",
-                    "--timeout",
-                    "60",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=log,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()[-3000:]
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.3)
-        raise AssertionError("gunicorn did not answer /healthz:\n" + self.log.read_text()[-3000:])
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        os.killpg(self.proc.pid, signal.SIGKILL)  # master and workers, no clean shutdown
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
-
-
 @pytest.fixture
 def server(tmp_path):
-    srv = Server(_free_port(), tmp_path / "gunicorn.log")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+    }
+    env.pop("CCHC_REQUIRE_POSTGRES", None)
+    srv = GunicornServer(log=tmp_path / "gunicorn.log", workers=WORKERS, env=env)
     yield srv
     srv.stop()
 
