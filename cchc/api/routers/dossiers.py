@@ -19,6 +19,7 @@ from cchc.accounts.models import User
 from cchc.api.auth import STAFF_AUTH
 from cchc.api.errors import ApiError, not_found, with_errors
 from cchc.api.types import CODE_PATTERN, Day, Moment, Secret, Text
+from cchc.core.privacy import mask_id
 from cchc.dossiers import selectors, services
 from cchc.dossiers.models import (
     Channel,
@@ -98,7 +99,7 @@ class EventOut(Schema):
 class DossierDetailOut(DossierOut):
     handling_unit_code: str | None
     applicant_identifier_masked: str = Field(
-        description="Số định danh / mã số thuế, chỉ hiện 3 ký tự cuối."
+        description="Số định danh / mã số thuế, chỉ hiện 4 ký tự cuối (cchc.core.privacy)."
     )
     steps: list[StepOut]
     events: list[EventOut]
@@ -108,10 +109,6 @@ class DossierCreatedOut(DossierOut):
     lookup_secret: str = Field(
         description="Mã tra cứu in trên Giấy tiếp nhận (Mẫu 01); chỉ trả về một lần."
     )
-
-
-def _mask(value: str) -> str:
-    return "" if not value else "*" * max(0, len(value) - 3) + value[-3:]
 
 
 def dossier_out(d: Dossier) -> dict[str, Any]:
@@ -163,7 +160,7 @@ def dossier_detail_out(d: Dossier) -> dict[str, Any]:
     return {
         **dossier_out(d),
         "handling_unit_code": d.handling_unit.code if d.handling_unit_id else None,
-        "applicant_identifier_masked": _mask(applicant.personal_id or applicant.tax_code),
+        "applicant_identifier_masked": mask_id(applicant.personal_id or applicant.tax_code),
         "steps": [_step_out(s) for s in selectors.dossier_steps(dossier=d)],
         "events": [
             {

@@ -185,7 +185,8 @@ def test_queue_list_query_count_does_not_grow_with_the_page(
 def test_detail_has_steps_and_events_and_masks_the_identifier(world, officer_client):
     d = receive(world)
     body = officer_client.get(f"/api/dossiers/{d.code}").json()
-    assert body["applicant_identifier_masked"] == "*********" + PERSONAL_ID[-3:]
+    # The shared masking rule (cchc.core.privacy): the last 4 digits only.
+    assert body["applicant_identifier_masked"] == "********" + PERSONAL_ID[-4:]
     assert PERSONAL_ID not in str(body)
     assert [s["name"] for s in body["steps"]] == ["Tiếp nhận hồ sơ"]
     assert [e["action"] for e in body["events"]] == ["received"]
