@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django import forms
 
-from cchc.core.uploads import CheckedFileField, sanitise_name
-from cchc.directives.services import MAX_CONTRIBUTION_FILES, EvidenceFile
+from cchc.core.uploads import check_upload
+from cchc.directives.services import MAX_CONTRIBUTION_FILES
 
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class EvidenceFilesField(CheckedFileField):
-    """Several evidence files, each checked by CheckedFileField (type by content, size
-    limit, generated name); the cleaned value is a list of `EvidenceFile`."""
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files, each checked by `check_upload` (type by content, size
+    limit, generated name); the cleaned value is a list of `CheckedUpload`."""
 
     widget = MultipleFileInput
 
@@ -28,11 +28,12 @@ class EvidenceFilesField(CheckedFileField):
             )
         out = []
         for item in items:
-            content = super().clean(item, initial)
-            if content:
-                out.append(
-                    EvidenceFile(content=content, original_name=sanitise_name(item.name or ""))
-                )
+            value = super().clean(item, initial)
+            if value:
+                try:
+                    out.append(check_upload(value, field="file"))
+                except forms.ValidationError as exc:
+                    raise forms.ValidationError(exc.error_dict["file"]) from None
         return out
 
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +34,10 @@ from cchc.directives.reading import text_from_bytes
 from cchc.units.models import Unit
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cchc.accounts.models import User
+    from cchc.core.uploads import CheckedUpload
 
 MAX_TEXT = 200_000
 
@@ -1000,22 +1001,13 @@ MAX_CONTRIBUTION_FILES = 10
 MAX_CONTRIBUTION_TEXT = 20_000
 
 
-@dataclass(frozen=True)
-class EvidenceFile:
-    """A file already checked by content (cchc.core.uploads.CheckedFileField): its
-    content under a generated name, and the sender's file name for display."""
-
-    content: File
-    original_name: str
-
-
 @transaction.atomic
 def contribution_submit(
     *,
     actor: User,
     contribution: Contribution,
     text: str,
-    files: list[EvidenceFile] | tuple[EvidenceFile, ...] = (),
+    files: Sequence[CheckedUpload] = (),
 ) -> Contribution:
     """A coordinating unit sends (or adds to) its part of a task to the lead unit.
 
@@ -1062,22 +1054,14 @@ def contribution_submit(
     if first:
         contribution.submitted_at = now
     contribution.save()
-    import hashlib
-
-    from cchc.core.uploads import sniff
-
     for item in files:
-        item.content.seek(0)
-        data = item.content.read()
-        kind = sniff(data[:16])
-        item.content.seek(0)
         ContributionFile.objects.create(
             contribution=contribution,
             file=item.content,
-            original_name=item.original_name[:120],
-            content_type=kind[0] if kind else "application/octet-stream",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
             uploaded_by=actor,
         )
     TaskEvent.objects.create(

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from cchc.core.uploads import check_upload
 from cchc.directives.models import Contribution, ContributionFile, ContributionStatus
 from cchc.directives.selectors import contribution_list_for_user, task_contributions
 from cchc.directives.services import (
-    EvidenceFile,
     contribution_submit,
     directive_confirm,
     directive_import,
@@ -51,7 +51,7 @@ def test_confirmation_creates_what_coordinating_units_owe(confirmed, tree):
 
 def test_submit_with_evidence(confirmed, people, tree):
     c = owed(confirmed, tree.c_pkt)
-    evidence = EvidenceFile(content=ContentFile(TINY_PDF, name="a1b2.pdf"), original_name="DS.pdf")
+    evidence = check_upload(ContentFile(TINY_PDF, name="DS.pdf"))
     contribution_submit(
         actor=people.pkt, contribution=c, text="Đã cử 2 công chức dự tập huấn", files=[evidence]
     )
@@ -85,10 +85,7 @@ def test_submit_bad_input_changes_nothing(confirmed, people, tree):
     with pytest.raises(ValidationError) as exc:
         contribution_submit(actor=people.pkt, contribution=c, text="x" * 20_001)
     assert exc.value.messages == ["Nội dung quá dài (tối đa 20.000 ký tự)."]
-    too_many = [
-        EvidenceFile(content=ContentFile(TINY_PDF, name=f"{i}.pdf"), original_name=f"{i}.pdf")
-        for i in range(11)
-    ]
+    too_many = [check_upload(ContentFile(TINY_PDF, name=f"{i}.pdf")) for i in range(11)]
     with pytest.raises(ValidationError) as exc:
         contribution_submit(actor=people.pkt, contribution=c, text="ok", files=too_many)
     assert exc.value.messages == ["Tối đa 10 tệp minh chứng cho mỗi phần phối hợp."]
@@ -205,7 +202,7 @@ def test_sent_parts_join_the_work_record(confirmed, people, tree):
     from cchc.directives.selectors import work_record_items
 
     t1 = confirmed.tasks.get(position=0)
-    evidence = EvidenceFile(content=ContentFile(TINY_PDF, name="e.pdf"), original_name="DS.pdf")
+    evidence = check_upload(ContentFile(TINY_PDF, name="DS.pdf"))
     contribution_submit(
         actor=people.pkt, contribution=owed(confirmed, tree.c_pkt), text="Ý kiến", files=[evidence]
     )
