@@ -45,6 +45,16 @@ class CounterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
 
+    def registry_fields(self) -> dict:
+        """The cleaned fields as `counter_create` / `counter_update` take them."""
+        d = self.cleaned_data
+        return {
+            "number": d["number"],
+            "name": d["name"],
+            "sectors": list(d["sectors"]),
+            "officer": d["officer"],
+        }
+
 
 class OfficeHoursForm(forms.Form):
     """Office hours of the centre (saved through cchc.calendars.services.office_hours_set)."""

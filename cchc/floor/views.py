@@ -4,6 +4,8 @@ staff. Views parse input, call one service or selector, render."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -402,16 +404,7 @@ def _managed_centre(request: HttpRequest, unit_id: int) -> Unit:
 def _registry_page(request, unit, form, hours_form, *, status=200) -> HttpResponse:
     registry = selectors.centre_registry(user=request.user, unit=unit)
     if hours_form is None and registry.can_edit_hours:
-        h = registry.hours
-        hours_form = OfficeHoursForm(
-            initial={
-                "morning_start": h.morning_start,
-                "morning_end": h.morning_end,
-                "afternoon_start": h.afternoon_start,
-                "afternoon_end": h.afternoon_end,
-                "receipt_cutoff": h.receipt_cutoff,
-            }
-        )
+        hours_form = OfficeHoursForm(initial=asdict(registry.hours))  # the form's own fields
     return render(
         request,
         "floor/manage.html",
@@ -441,16 +434,8 @@ def manage(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST":
         form = CounterForm(request.POST, officers=officers)
         if form.is_valid():
-            d = form.cleaned_data
             try:
-                c = services.counter_create(
-                    actor=request.user,
-                    unit=unit,
-                    number=d["number"],
-                    name=d["name"],
-                    sectors=list(d["sectors"]),
-                    officer=d["officer"],
-                )
+                c = services.counter_create(actor=request.user, unit=unit, **form.registry_fields())
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -471,20 +456,14 @@ def manage_counter(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = CounterForm(request.POST, officers=officers)
         if form.is_valid():
-            d = form.cleaned_data
             try:
-                services.counter_update(
-                    actor=request.user,
-                    counter=c,
-                    number=d["number"],
-                    name=d["name"],
-                    sectors=list(d["sectors"]),
-                    officer=d["officer"],
-                )
+                services.counter_update(actor=request.user, counter=c, **form.registry_fields())
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("Đã lưu quầy số %(n)s.") % {"n": d["number"]})
+                messages.success(
+                    request, _("Đã lưu quầy số %(n)s.") % {"n": form.cleaned_data["number"]}
+                )
                 return redirect("floor:manage", unit_id=c.unit_id)
         status = 400
     else:

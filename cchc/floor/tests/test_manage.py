@@ -264,6 +264,9 @@ def test_admin_sets_the_centres_office_hours_from_the_registry(client, floor):
     )
     assert ok.status_code == 302
     assert OfficeHours.objects.get(unit=w.one_stop).morning_start == dt.time(8, 0)
+    page = client.get(ok.url).content.decode()  # the form starts from the saved hours
+    assert 'name="morning_start" value="08:00"' in page
+    assert 'name="receipt_cutoff" value="15:00"' in page
 
 
 def test_edit_page_changes_the_officer(manager_client, floor):
