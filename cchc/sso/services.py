@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from cchc.accounts.models import Role, RoleAssignment, User
 from cchc.accounts.permissions import Action, require, require_any, user_roles
 from cchc.accounts.services import role_assign, user_create
-from cchc.sso.claims import SUBJECT_MAX_LENGTH, ExternalClaims
+from cchc.sso.claims import SUBJECT_MAX_LENGTH, ExternalClaims, map_claims
 from cchc.sso.conf import ProviderConfig, provider_get
 from cchc.sso.models import ExternalIdentity
 
@@ -137,8 +139,15 @@ def _sign_in_linked(
 
 
 @transaction.atomic
-def external_identity_sign_in(*, provider: ProviderConfig, claims: ExternalClaims) -> User:
-    """The account `claims.subject` at `provider` signs in as, or SignInRefused."""
+def external_identity_sign_in(
+    *, provider: ProviderConfig, claims: ExternalClaims | Mapping[str, Any]
+) -> User:
+    """The account `claims.subject` at `provider` signs in as, or SignInRefused.
+
+    `claims` is what the provider sent (mapped here by `map_claims`: ValidationError when
+    the subject or personal ID is unusable) or claims already mapped."""
+    if not isinstance(claims, ExternalClaims):
+        claims = map_claims(claims, provider)
     link = (
         ExternalIdentity.objects.select_for_update(of=("self",))
         .select_related("user")

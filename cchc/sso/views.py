@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET
 from joserfc.errors import JoseError
 
 from cchc.sso import services
-from cchc.sso.claims import map_claims
 from cchc.sso.client import oauth_client, server_metadata
 from cchc.sso.conf import ProviderConfig, provider_get
 
@@ -159,9 +158,7 @@ def callback(request: HttpRequest, provider: str) -> HttpResponse:
             status=502,
         )
     try:
-        user = services.external_identity_sign_in(
-            provider=config, claims=map_claims(raw_claims, config)
-        )
+        user = services.external_identity_sign_in(provider=config, claims=raw_claims)
     except ValidationError as exc:
         return _refused(request, config, " ".join(exc.messages), status=403)
     except services.SignInRefused as exc:

@@ -175,6 +175,18 @@ def test_first_citizen_sign_in_creates_a_citizen_account_linked_for_next_time(db
     assert User.objects.count() == 1
 
 
+def test_sign_in_maps_the_providers_claims_itself_and_refuses_an_unusable_subject(db, vneid):
+    user = external_identity_sign_in(
+        provider=vneid, claims={"sub": "vneid-2", "name": "  Lê  Văn Cường ", "email": "x"}
+    )
+    assert (user.full_name, user.email) == ("Lê Văn Cường", "")
+    assert ExternalIdentity.objects.get(provider="vneid", subject="vneid-2").user == user
+    with pytest.raises(ValidationError) as exc:
+        external_identity_sign_in(provider=vneid, claims={"name": "Không có mã"})
+    assert exc.value.code == "subject_missing"
+    assert User.objects.count() == 1 and ExternalIdentity.objects.count() == 1
+
+
 def test_verified_personal_id_matches_the_existing_citizen_only_account(db, vneid):
     citizen = make_user("congdan", personal_id=PERSONAL_ID)
     grant(citizen, Role.CITIZEN, None)
