@@ -20,7 +20,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cchc.accounts.models import User
@@ -104,13 +105,14 @@ def portal_enqueue(*, dossier_id: int) -> list[PortalSyncMessage]:
     Runs inside the caller's transaction (the dossier is locked by the service). The
     dossier record in each message is the dossier as it stands now; the progress entry is
     the event's own. Returns the new messages."""
-    last = PortalSyncMessage.objects.filter(dossier_id=dossier_id).aggregate(m=Max("event_seq"))[
-        "m"
-    ]
+    # One read: the events after the last queued one, each flagged with whether the
+    # dossier has any message yet (the portal is told "isUpdating" from the second on).
+    queued = PortalSyncMessage.objects.filter(dossier_id=dossier_id)
+    last_seq = Subquery(queued.order_by("-event_seq").values("event_seq")[:1])
     events = list(
-        DossierEvent.objects.filter(
-            dossier_id=dossier_id, seq__gt=last or 0, action__in=dataset.SYNCED_ACTIONS
-        )
+        DossierEvent.objects.filter(dossier_id=dossier_id, action__in=dataset.SYNCED_ACTIONS)
+        .filter(seq__gt=Coalesce(last_seq, 0))
+        .annotate(dossier_known=Exists(queued))
         .select_related("actor", "unit")
         .order_by("seq")
     )
@@ -132,7 +134,7 @@ def portal_enqueue(*, dossier_id: int) -> list[PortalSyncMessage]:
                 payload=dataset.message_payload(
                     snap,
                     _event_snapshot(e, d.current_step_due_at),
-                    updating=last is not None or i > 0,
+                    updating=e.dossier_known or i > 0,
                     agency_code=agency,
                 ),
                 status=S.PENDING,

@@ -64,6 +64,23 @@ def test_each_status_change_queues_one_message_with_the_portal_fields(integ, wor
     assert second.payload["requests"][0]["data"][0]["TrangThaiHoSo"] == "4"  # Đang xử lý
 
 
+def test_queueing_in_the_dossier_transaction_is_three_statements(
+    integ, world, dossier, django_assert_num_queries
+):
+    # The hook runs inside every dossier service: one read of the unqueued events (with
+    # "is the dossier known to the portal"), one of the dossier, one insert.
+    integ["PORTAL_SYNC_ENABLED"] = False
+    drive_to(world, dossier, "at_department")
+    integ["PORTAL_SYNC_ENABLED"] = True
+    with django_assert_num_queries(3):
+        outbox.on_dossier_changed(dossier, "handed_over")
+    _first, second = messages_of(dossier)
+    assert second.action == "handed_over"
+    assert second.payload["requests"][0]["isUpdating"] is True
+    with django_assert_num_queries(1):  # nothing new: one read, nothing written
+        outbox.on_dossier_changed(dossier, "handed_over")
+
+
 def test_events_outside_the_exchange_queue_nothing(integ, world, dossier):
     services.dossier_note_add(actor=world.officer, dossier=dossier, text="Ghi chú nội bộ")
     assert [m.action for m in messages_of(dossier)] == ["received"]
