@@ -253,3 +253,64 @@ def test_outreach_edited(clock, client):  # noqa: F811
         800,
         dt.date(2026, 9, 2),
     )
+
+
+def test_training_pages_query_count_does_not_grow(clock, client, settings, tmp_path):  # noqa: F811
+    """The session sheet and the new-session form: a fixed number of queries whatever the
+    number of units, people called and materials (one called person out of scope too)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.accounts.models import Role
+    from cchc.core.uploads import check_upload
+    from cchc.dossiers.tests.factories import grant
+
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    boss = world.extra["boss"]
+    outsider = make_user(full_name="Người đã chuyển công tác")  # called, now out of scope
+    session = services.training_session_create(
+        actor=boss,
+        unit=world.commune,
+        topic="Lập hồ sơ công việc điện tử",
+        held_on=dt.date(2026, 10, 5),
+        participants=[world.officer, outsider],
+    )
+    client.force_login(boss)
+    sheet = reverse("reforms:training", args=[session.pk])
+    form = reverse("reforms:training_new")
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    queries(sheet), queries(form)  # warm the caches a first request fills
+    few = (queries(sheet), queries(form))
+    people = [world.officer, world.specialist, world.specialist_2, world.leader]
+    for n in range(3):
+        unit = make_unit(f"Tổ dân phố {n}", UnitKind.DEPARTMENT, world.commune)
+        for k in range(3):
+            person = make_user(full_name=f"Cán bộ {n}.{k}")
+            grant(person, Role.SPECIALIST, unit)
+            people.append(person)
+    services.training_session_create(  # another session does not count either
+        actor=boss,
+        unit=world.commune,
+        topic="Buổi khác",
+        held_on=dt.date(2026, 10, 6),
+        participants=people[:2],
+    )
+    from cchc.reforms.models import TrainingAttendance
+
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(session=session, user=u, attended=i % 2 == 0)
+        for i, u in enumerate(people[1:])
+    )
+    for n in range(3):
+        upload = SimpleUploadedFile(f"bai-{n}.pdf", PDF, "application/pdf")
+        services.training_material_add(actor=boss, session=session, upload=check_upload(upload))
+    html = client.get(sheet).content.decode()
+    assert "Người đã chuyển công tác" in html and "bai-2.pdf" in html
+    assert (queries(sheet), queries(form)) == few
