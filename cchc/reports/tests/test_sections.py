@@ -50,12 +50,19 @@ def _sheet(wb, name: str) -> list[tuple]:
     return list(wb[name].iter_rows(min_row=5, values_only=True))
 
 
+def _docx(data):
+    """The Word report of `data`, opened."""
+    return Document(io.BytesIO(to_docx(data)))
+
+
 def _pdf_text(data, tmp_path) -> str:
+    """The PDF report's text, runs of white space made one space (layout breaks lines)."""
     path = tmp_path / "r.pdf"
     path.write_bytes(to_pdf(data))
-    return subprocess.run(
+    text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
+    return " ".join(text.split())
 
 
 @dataclass
@@ -101,7 +108,7 @@ def test_floor_section_in_every_format_equals_the_floor_figures(visits, world, t
     assert page.total.avg_wait_minutes == 10.0  # (10 + 20 + 0) / 3
     assert page.total.avg_service_minutes == 10.0
 
-    doc = Document(io.BytesIO(to_docx(data)))
+    doc = _docx(data)
     text = _docx_text(doc)
     assert "IV. BỘ PHẬN MỘT CỬA: THỜI GIAN CHỜ, PHỤC VỤ, ĐÁNH GIÁ" in text
     assert "có 3 lượt lấy số thứ tự; đã phục vụ 2 lượt; bỏ lượt 1" in text
@@ -116,7 +123,7 @@ def test_floor_section_in_every_format_equals_the_floor_figures(visits, world, t
 
     pdf = _pdf_text(data, tmp_path)
     assert "BỘ PHẬN MỘT CỬA: THỜI GIAN CHỜ, PHỤC VỤ, ĐÁNH GIÁ" in pdf
-    assert "chờ trung bình 10,0 phút" in " ".join(pdf.split())
+    assert "chờ trung bình 10,0 phút" in pdf
 
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     total = _sheet(wb, "Một cửa - tổng hợp")[0]
@@ -177,7 +184,7 @@ def test_training_and_outreach_in_every_format(world, community, tmp_path):
     assert (len(t.sessions), t.invited, t.present, t.trained_people) == (1, 3, 2, 2)
     assert (len(t.outreach), t.reach) == (1, 1189)
 
-    doc = Document(io.BytesIO(to_docx(data)))
+    doc = _docx(data)
     text = _docx_text(doc)
     assert "VIII. ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN" in text
     assert "Tổ chức 1 lớp tập huấn, bồi dưỡng; triệu tập 3 lượt, có mặt 2 lượt" in text
@@ -190,7 +197,7 @@ def test_training_and_outreach_in_every_format(world, community, tmp_path):
     outreach = _table_after(doc, "2. Thông tin, tuyên truyền")
     assert outreach[1][2:] == ["Họp dân về dịch vụ công trực tuyến", world.department.name, "1.189"]
 
-    pdf = " ".join(_pdf_text(data, tmp_path).split())
+    pdf = _pdf_text(data, tmp_path)
     assert "ĐÀO TẠO, BỒI DƯỠNG VÀ THÔNG TIN, TUYÊN TRUYỀN" in pdf
     assert "Lập hồ sơ công việc điện tử" in pdf and "Bài đăng Zalo" not in pdf
     assert "tiếp cận 1.189 lượt người" in pdf
@@ -267,8 +274,8 @@ def test_report_records_the_snapshot_time_in_every_format(world, clock, tmp_path
     data = report_data(unit=world.commune, period=period)
     assert data.snapshot_at == clock.now  # the time the figures were read
     stamp = "08:00 ngày 17/11/2026"
-    assert f"Số liệu tổng hợp lúc {stamp}" in _docx_text(Document(io.BytesIO(to_docx(data))))
-    assert f"Số liệu tổng hợp lúc {stamp}" in " ".join(_pdf_text(data, tmp_path).split())
+    assert f"Số liệu tổng hợp lúc {stamp}" in _docx_text(_docx(data))
+    assert f"Số liệu tổng hợp lúc {stamp}" in _pdf_text(data, tmp_path)
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     for name in ("Tổng hợp", "Một cửa - tổng hợp", "Tập huấn"):
         assert wb[name]["A3"].value == "Số liệu lúc 08:00 17/11/2026"
@@ -289,13 +296,13 @@ def test_initiatives_in_every_format_equal_the_community_overview(world, clock, 
     assert [r.title for r in data.initiatives] == ["Trả kết quả qua Zalo OA", "Phiếu hẹn QR"]
     assert len(data.initiatives) == len(community_overview(user=chairman, year=2026).initiatives)
 
-    doc = Document(io.BytesIO(to_docx(data)))
+    doc = _docx(data)
     assert "Sáng kiến, giải pháp đăng ký trong kỳ: 2; được công nhận: 1; đã áp dụng: 0." in (
         _docx_text(doc)
     )
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Phiếu hẹn QR" in cells and "Được công nhận" in cells
-    assert "được công nhận: 1" in " ".join(_pdf_text(data, tmp_path).split())
+    assert "được công nhận: 1" in _pdf_text(data, tmp_path)
     wb = load_workbook(io.BytesIO(to_xlsx(data)))
     rows = {r[0]: r for r in _sheet(wb, "Sáng kiến")}
     assert rows["Được công nhận"][1] == 1 and rows["Đã áp dụng"][1] == 0
