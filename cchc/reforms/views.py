@@ -213,7 +213,8 @@ def _date(value: str) -> dt.date:
 
 @login_required
 def community(request: HttpRequest) -> HttpResponse:
-    """Initiatives, training sessions (and who is untrained), outreach, assisted dossiers."""
+    """Initiatives, training sessions (and who is untrained), outreach, assisted dossiers.
+    Sessions are organised on their own page (training_new)."""
     _require_reader(request)
     units = units_in_scope(request.user, Action.REPORT_VIEW).order_by("name")
     year = _year(request)
@@ -248,21 +249,6 @@ def community(request: HttpRequest) -> HttpResponse:
                     title=post.get("title", ""),
                     held_on=_date(post.get("held_on", "")),
                     reach=post.get("reach", "0"),
-                )
-            elif form == "training":
-                from cchc.accounts.models import User
-
-                ids = [int(i) for i in post.getlist("participants") if i.isdigit()]
-                people = list(
-                    User.objects.filter(pk__in=ids, role_assignments__unit__in=units).distinct()
-                )
-                services.training_session_create(
-                    actor=request.user,
-                    unit=unit,
-                    topic=post.get("topic", ""),
-                    held_on=_date(post.get("held_on", "")),
-                    participants=people,
-                    trainers=post.get("trainers", ""),
                 )
             else:
                 raise Http404
