@@ -25,6 +25,7 @@ from cchc.indices.stats_rollups import (
 from cchc.indices.whatif import Action as PlannedAction
 from cchc.indices.whatif import Change, Projection, project, rank_actions
 from cchc.units.models import Unit
+from cchc.units.selectors import unit_children_holding
 
 
 def unit_get_by_code(*, code: str) -> Unit:
@@ -159,21 +160,6 @@ def _month_periods(period: Period) -> list[Period]:
     return [parse_period(f"{year}-{m:02d}") for m in range(1, last_month + 1)]
 
 
-def _children_by_unit_id(unit: Unit) -> tuple[list[Unit], dict[int, Unit]]:
-    """`unit`'s children, and the child holding each unit id of the subtree (two queries):
-    the child is the path segment right below `unit`."""
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
-    holder: dict[int, Unit] = {}
-    if children:
-        children_by_pk = {c.pk: c for c in children}
-        below = len(unit.ancestor_ids)
-        for pk, path in Unit.objects.filter(path__startswith=unit.path).values_list("pk", "path"):
-            ids = [int(p) for p in path.strip("/").split("/") if p]
-            if len(ids) > below and ids[below] in children_by_pk:
-                holder[pk] = children_by_pk[ids[below]]
-    return children, holder
-
-
 def _ranked(ranking: list[RankedUnit]) -> list[RankedUnit]:
     return sorted(ranking, key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
 
@@ -186,7 +172,7 @@ def _rank_children(
 ) -> list[RankedUnit]:
     """The index of each child of `unit` from the rollups (one aggregate query grouped by
     receiving unit, two for the tree); `figures` gives each child's database criteria."""
-    children_list, holder = children or _children_by_unit_id(unit)
+    children_list, holder = children or unit_children_holding(unit=unit)
     if not children_list:
         return []
     per_unit = counts_by_unit_from_rollups(period=period, unit=unit)
@@ -222,7 +208,7 @@ def index_dashboard(*, user: User, unit: Unit, period: Period) -> Dashboard:
     """
     require(user, Action.INDEX_VIEW, unit)
     months = _month_periods(period)
-    children = _children_by_unit_id(unit)
+    children = unit_children_holding(unit=unit)
     requests: list[tuple[Period, Unit | None]] = [(period, unit)]
     requests += [(period, c) for c in children[0]]
     requests += [(m, unit) for m in months]
@@ -307,7 +293,7 @@ def index_public_scoreboard(*, unit: Unit, period: Period) -> list[RankedUnit]:
     """Public (no login): each child unit's on-time rate and index. Aggregates only —
     no dossier codes, no names of applicants (from the rollups, a fixed number of
     queries)."""
-    children = _children_by_unit_id(unit)
+    children = unit_children_holding(unit=unit)
     figures = database_figures_many([(period, c) for c in children[0]])
     return _rank_children(
         unit, period, {c.pk: f for c, f in zip(children[0], figures, strict=True)}, children

@@ -127,7 +127,12 @@ class Unit(models.Model):
 
     @property
     def ancestor_ids(self) -> list[int]:
-        return [int(p) for p in self.path.strip("/").split("/") if p]
+        return path_ids(self.path)
+
+
+def path_ids(path: str | None) -> list[int]:
+    """The unit ids of a materialised path ("/1/5/12/"), root first, the unit itself last."""
+    return [int(p) for p in (path or "").strip("/").split("/") if p.isdigit()]
 
 
 class UnitSuccession(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from cchc.units.models import Unit, UnitQuerySet, UnitSuccession
+from cchc.units.models import Unit, UnitQuerySet, UnitSuccession, path_ids
 from cchc.units.text import normalize_vn, strip_org_prefix
 
 
@@ -27,6 +27,22 @@ def unit_subtree(*, unit: Unit, on: dt.date | None = None) -> QuerySet[Unit]:
 
 def unit_children(*, unit: Unit, on: dt.date | None = None) -> QuerySet[Unit]:
     return _dated(Unit.objects.filter(parent=unit), on).order_by("name")
+
+
+def unit_children_holding(*, unit: Unit) -> tuple[list[Unit], dict[int, Unit]]:
+    """`unit`'s children (by code), and for every unit id of its subtree below them the
+    child whose subtree holds it (two queries): rankings of subordinate units sum their
+    descendants' figures into the child."""
+    children = list(Unit.objects.filter(parent=unit).order_by("code"))
+    holder: dict[int, Unit] = {}
+    if children:
+        by_pk = {c.pk: c for c in children}
+        below = len(unit.ancestor_ids)
+        for pk, path in Unit.objects.subtree_of(unit).values_list("pk", "path"):
+            ids = path_ids(path)
+            if len(ids) > below and ids[below] in by_pk:
+                holder[pk] = by_pk[ids[below]]
+    return children, holder
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:

@@ -4,6 +4,7 @@ from cchc.units.models import UnitKind
 from cchc.units.selectors import (
     unit_ancestors,
     unit_children,
+    unit_children_holding,
     unit_current_successors,
     unit_get_by_code,
     unit_search,
@@ -174,3 +175,17 @@ def test_tree_with_successors_one_more_query(history, django_assert_num_queries)
         n for n in nodes[0].children[0].children if n.unit.name == "Thị trấn Phú Phong"
     )
     assert [u.name for u in phu_phong.successors] == ["Xã Tây Sơn"]
+
+
+def test_children_holding_maps_every_descendant_to_its_child(make_unit, django_assert_num_queries):
+    root = make_unit("Tỉnh A", UnitKind.PROVINCE, code="A")
+    a = make_unit("Xã 1", parent=root, code="A1")
+    b = make_unit("Xã 2", parent=root, code="A2")
+    a_committee = make_unit("UBND xã 1", UnitKind.PEOPLES_COMMITTEE, parent=a)
+    a_office = make_unit("Một cửa xã 1", UnitKind.ONE_STOP, parent=a_committee)
+    with django_assert_num_queries(2):
+        children, holder = unit_children_holding(unit=root)
+    assert children == [a, b]
+    assert holder == {a.pk: a, a_committee.pk: a, a_office.pk: a, b.pk: b}
+    assert root.pk not in holder  # the unit's own figures belong to no child
+    assert unit_children_holding(unit=a_office) == ([], {})
