@@ -407,6 +407,20 @@ def task_access(*, actor: User, task: Task) -> TaskAccess:
     )
 
 
+def deadline_stated_time(*, task: Task) -> dt.time | None:
+    """The hour a task's deadline was stated with ("trước 12 giờ ngày 26/5/2021"), or None
+    when it falls due at the close of office hours, as `deadline_at` sets a plain day."""
+    from cchc.directives.services import deadline_at
+
+    if task.deadline is None:
+        return None
+    lead = list(task.lead_units.all())
+    local = timezone.localtime(task.deadline)
+    if deadline_at(local.date(), unit=lead[0] if lead else None) == task.deadline:
+        return None
+    return local.time()
+
+
 def task_history(*, task: Task) -> list:
     """Every change of the task, oldest first (assignment, edits, reports, cancellation)."""
     return list(task.events.select_related("actor").order_by("at", "pk"))

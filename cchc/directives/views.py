@@ -402,6 +402,7 @@ def _edit_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, A
     units = selectors.draft_scope_units(issuer=issuer, on=timezone.localdate()) if issuer else []
     history = [(e, event_text(e.kind, e.data)) for e in selectors.task_history(task=task)]
     deadline = timezone.localtime(task.deadline) if task.deadline else None
+    stated = selectors.deadline_stated_time(task=task)
     return {
         "task": task,
         "units": units,
@@ -411,7 +412,8 @@ def _edit_context(request: HttpRequest, task: Task, **extra: Any) -> dict[str, A
         "lead_str": ", ".join(u.code for u in task.lead_units.all()),
         "coordinating_str": ", ".join(u.code for u in task.coordinating_units.all()),
         "deadline_date": deadline.date().isoformat() if deadline else "",
-        "deadline_time": deadline.strftime("%H:%M") if deadline else "",
+        # Sent back with the form: a stated hour must survive a change of the lead time.
+        "deadline_time": stated.strftime("%H:%M") if stated else "",
         "errors": {},
         "done": "",
         **extra,

@@ -279,3 +279,35 @@ def test_a_done_task_cannot_be_cancelled(confirmed, people):
         task_cancel(actor=people.chairman, task=t2, reason="Không cần nữa")
     assert message(exc) == "Nhiệm vụ đã kết thúc (hoàn thành hoặc đã hủy), không thể thay đổi."
     assert snapshot(t2) == before
+
+
+def test_edit_form_keeps_an_explicit_time_when_only_the_lead_time_changes(
+    client, confirmed, people
+):
+    """The deadline form is sent whole: a deadline at a stated hour must come back with that
+    hour, or changing the coordinating units' lead time would move it to closing time."""
+    from django.urls import reverse
+
+    t1 = confirmed.tasks.get(position=0)
+    url = reverse("directives:task_edit", args=[t1.pk])
+    client.force_login(people.chairman)
+    # A plain day ("trước ngày 15/11/2025") has no hour to send back.
+    assert 'name="time" type="time" value=""' in client.get(url).content.decode()
+    day = timezone.localdate() + dt.timedelta(days=20)
+    task_change_deadline(actor=people.chairman, task=t1, deadline=day, at=dt.time(10, 30))
+    t1.refresh_from_db()
+    kept = t1.deadline
+    page = client.get(url).content.decode()
+    assert 'name="time" type="time" value="10:30"' in page
+    response = client.post(
+        url,
+        {
+            "action": "deadline",
+            "deadline": day.isoformat(),
+            "time": "10:30",
+            "contribution_days": "4",
+        },
+    )
+    assert response.status_code == 302
+    t1.refresh_from_db()
+    assert (t1.deadline, t1.contribution_days) == (kept, 4)
