@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -184,17 +185,9 @@ def _ensure_sso_links(log: Log) -> None:
     from django.core.management.base import CommandError
 
     try:
-        call_command("sso_link", demo=True, verbosity=0, stdout=_Quiet())
+        call_command("sso_link", demo=True, verbosity=0, stdout=io.StringIO())
     except CommandError as exc:
         log(f"Bỏ qua liên kết đăng nhập một lần: {exc}")
-
-
-class _Quiet:
-    def write(self, *_args: object, **_kwargs: object) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
 
 
 def demo_build(*, log: Log = print, with_activity: bool = True) -> DemoReport:
