@@ -449,13 +449,17 @@ def training_attendance_set(
         _refuse("present", "Người có mặt phải nằm trong danh sách triệu tập.")
     existing = {a.user_id: a for a in session.attendance.all()}
     session.attendance.exclude(user_id__in=invited).delete()
-    for pk in invited:
-        row = existing.get(pk)
-        if row is None:
-            TrainingAttendance.objects.create(session=session, user_id=pk, attended=pk in attended)
-        elif row.attended != (pk in attended):
-            row.attended = pk in attended
-            row.save(update_fields=["attended"])
+    TrainingAttendance.objects.bulk_create(
+        TrainingAttendance(session=session, user_id=pk, attended=pk in attended)
+        for pk in invited
+        if pk not in existing
+    )
+    changed = [
+        row for pk, row in existing.items() if pk in invited and row.attended != (pk in attended)
+    ]
+    for row in changed:
+        row.attended = not row.attended
+    TrainingAttendance.objects.bulk_update(changed, ["attended"])
     return session
 
 

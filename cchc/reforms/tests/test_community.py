@@ -152,6 +152,7 @@ def test_training_session_edited_attendance_by_unit_and_materials(
     settings,
     tmp_path,
     django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
 ):
     settings.MEDIA_ROOT = tmp_path
     world = make_world()
@@ -183,6 +184,27 @@ def test_training_session_edited_attendance_by_unit_and_materials(
     )
     rows = dict(session.attendance.values_list("user_id", "attended"))
     assert rows == {world.specialist.pk: True, world.specialist_2.pk: False, world.leader.pk: True}
+    # Attendance corrected: two flip, one is added; whatever the size, in bulk.
+    with django_assert_max_num_queries(9):  # one query per changed row was 10
+        services.training_attendance_set(
+            actor=boss,
+            session=session,
+            participants=[world.specialist, world.specialist_2, world.leader, world.officer],
+            present=[world.specialist_2, world.leader, world.officer],
+        )
+    rows = dict(session.attendance.values_list("user_id", "attended"))
+    assert rows == {
+        world.specialist.pk: False,
+        world.specialist_2.pk: True,
+        world.leader.pk: True,
+        world.officer.pk: True,
+    }
+    services.training_attendance_set(
+        actor=boss,
+        session=session,
+        participants=[world.specialist, world.specialist_2, world.leader],
+        present=[world.specialist, world.leader],
+    )
     untrained = {
         u.pk
         for _u, people in selectors.community_overview(user=boss, year=2026).untrained
