@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.accounts.permissions import Action, has_permission, require, require_any
-from cchc.calendars.selectors import calendar_for_unit
+from cchc.calendars.selectors import calendar_for_unit, calendars_for_units
 from cchc.directives.matching import match_notice
 from cchc.directives.models import (
     OPEN_STATUSES,
@@ -478,14 +478,16 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     # The lead unit's own staff; the leaders who manage directives are not chased.
     managers = set(roles_for_action(Action.DIRECTIVE_MANAGE))
     staff_roles = [r for r in roles_for_action(Action.DIRECTIVE_UPDATE) if r not in managers]
-    tasks = (
+    tasks = list(
         Task.objects.filter(status__in=OPEN_STATUSES)
         .select_related("document", "owner")
         .prefetch_related("lead_units")
     )
+    # One calendar read for all lead units, not one per task.
+    calendars = calendars_for_units(units=[u for t in tasks for u in t.lead_units.all()])
     for task in tasks:
         lead = list(task.lead_units.all())
-        cal = calendar_for_unit(unit=lead[0] if lead else None)
+        cal = calendars[lead[0].pk] if lead else calendar_for_unit(unit=None)
         due = reminders_due(
             now=local,
             deadline=timezone.localtime(task.deadline) if task.deadline else None,
@@ -1089,16 +1091,17 @@ def contribution_reminders_send(*, now: dt.datetime, send: Any) -> int:
     local = timezone.localtime(now)
     managers = set(roles_for_action(Action.DIRECTIVE_MANAGE))
     staff_roles = [r for r in roles_for_action(Action.DIRECTIVE_UPDATE) if r not in managers]
-    owed = (
+    owed = list(
         Contribution.objects.filter(
             status=ContributionStatus.OWED, due_at__isnull=False, task__status__in=OPEN_STATUSES
         )
         .select_related("task__document", "task__owner", "unit")
         .order_by("due_at", "pk")
     )
+    calendars = calendars_for_units(units=[c.unit for c in owed])
     sent = 0
     for c in owed:
-        cal = calendar_for_unit(unit=c.unit)
+        cal = calendars[c.unit_id]
         assert c.due_at is not None  # noqa: S101 - type narrowing for mypy; no check relies on it
         due = reminders_due(
             now=local,
