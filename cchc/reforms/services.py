@@ -386,19 +386,19 @@ def outreach_create(
     *, actor: User, unit: Unit, kind: str, title: str, held_on: dt.date, reach: Any = 0
 ) -> OutreachActivity:
     require(actor, Action.REPORT_VIEW, unit)
+    values = _outreach_values(kind=kind, title=title, held_on=held_on, reach=reach)
+    return OutreachActivity.objects.create(unit=unit, created_by=actor, **values)
+
+
+def _outreach_values(*, kind: str, title: str, held_on: dt.date, reach: Any) -> dict[str, Any]:
+    """An outreach activity's fields, checked (shared by create and update)."""
     if kind not in OutreachKind.values:
         _refuse("kind", "Hình thức tuyên truyền không hợp lệ.")
     title = " ".join((title or "").split())
     if not title:
         _refuse("title", "Vui lòng nhập nội dung tuyên truyền.", "required")
-    return OutreachActivity.objects.create(
-        unit=unit,
-        kind=kind,
-        title=title,
-        held_on=held_on,
-        reach=int(_amount(reach, "reach", integer=True)),
-        created_by=actor,
-    )
+    reach = int(_amount(reach, "reach", integer=True))
+    return {"kind": kind, "title": title, "held_on": held_on, "reach": reach}
 
 
 def _session_text(topic: str) -> str:
@@ -502,14 +502,8 @@ def outreach_update(
 ) -> OutreachActivity:
     activity = OutreachActivity.objects.select_for_update().get(pk=activity.pk)
     require(actor, Action.REPORT_VIEW, activity.unit)
-    if kind not in OutreachKind.values:
-        _refuse("kind", "Hình thức tuyên truyền không hợp lệ.")
-    title = " ".join((title or "").split())
-    if not title:
-        _refuse("title", "Vui lòng nhập nội dung tuyên truyền.", "required")
-    activity.kind = kind
-    activity.title = title
-    activity.held_on = held_on
-    activity.reach = int(_amount(reach, "reach", integer=True))
-    activity.save(update_fields=["kind", "title", "held_on", "reach"])
+    values = _outreach_values(kind=kind, title=title, held_on=held_on, reach=reach)
+    for name, value in values.items():
+        setattr(activity, name, value)
+    activity.save(update_fields=list(values))
     return activity
