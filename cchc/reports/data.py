@@ -31,10 +31,11 @@ from cchc.indices.formulas import (
 )
 from cchc.indices.interchange import facts_from_database, period_bounds
 from cchc.indices.periods import Period, parse_period
-from cchc.indices.selectors import RankedUnit, _month_periods
+from cchc.indices.selectors import RankedUnit, _month_periods, _ranked
 from cchc.indices.sources import database_figures_many
 from cchc.reports.numbers import figure, percent
 from cchc.units.models import Unit
+from cchc.units.selectors import unit_children_holding
 
 KIND_LABELS = {
     "month": "tháng",
@@ -530,15 +531,19 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
     # score as the dashboard's do (`cchc.indices.sources`).
     # One batched read for the period, the previous period, each child and each month,
     # as the dashboard reads them.
-    children = list(Unit.objects.filter(parent=unit).order_by("code"))
+    children, holder = unit_children_holding(unit=unit)
     requests = [(period, unit), (previous, unit)]
     requests += [(period, c) for c in children] + [(m, unit) for m in months]
     official = database_figures_many(requests)
     by_child = dict(zip([c.pk for c in children], official[2 : 2 + len(children)], strict=True))
     by_month = official[2 + len(children) :]
     result = score(facts, period, official=official[0])
-    ranking = _rank_children(unit, children, facts, period, by_child)
-    by_unit = [_counts(r.unit.name, _facts_of(r.unit, in_period), period) for r in ranking]
+    per_child = _facts_by_child(children, holder, facts)
+    # Each child's index from the same facts, in the dashboard's ranking order.
+    ranking = _ranked(
+        [RankedUnit(c, score(per_child[c.pk], period, official=by_child[c.pk])) for c in children]
+    )
+    by_unit = [_counts(r.unit.name, per_child[r.unit.pk], period) for r in ranking]
     satisfaction = {
         "rated": sum(1 for f in in_period if f.rating is not None),
         "satisfied": sum(1 for f in in_period if f.rating == "satisfied"),
@@ -579,35 +584,19 @@ def report_data(*, unit: Unit, period: Period, now: dt.datetime | None = None) -
     )
 
 
-def _rank_children(
-    unit: Unit,
-    children: list[Unit],
-    facts: list[DossierFacts],
-    period: Period,
-    official: dict[int, dict[str, tuple[int, int]]],
-) -> list[RankedUnit]:
-    """The index of each child of `unit` (its subtree's facts and database criteria), in
-    the dashboard's ranking order: best index first, then by code."""
-    if not children:
-        return []
-    by_pk = {c.pk: c for c in children}
-    below = len(unit.ancestor_ids)
-    child_of_code: dict[str, Unit] = {}
-    for code, path in Unit.objects.filter(path__startswith=unit.path).values_list("code", "path"):
-        ids = [int(p) for p in path.strip("/").split("/") if p]
-        if len(ids) > below and ids[below] in by_pk:
-            child_of_code[code] = by_pk[ids[below]]
+def _facts_by_child(
+    children: list[Unit], holder: dict[int, Unit], facts: list[DossierFacts]
+) -> dict[int, list[DossierFacts]]:
+    """The facts of each child's subtree, by the receiving unit's code the facts carry
+    (`holder`: unit id -> child, as the dashboard maps them; one query, whatever the
+    number of children)."""
+    child_of_code = {
+        code: holder[pk]
+        for pk, code in Unit.objects.filter(pk__in=holder).values_list("pk", "code")
+    }
     grouped: dict[int, list[DossierFacts]] = {c.pk: [] for c in children}
     for f in facts:
         child = child_of_code.get(f.unit_code)
         if child is not None:
             grouped[child.pk].append(f)
-    ranking = [
-        RankedUnit(c, score(grouped[c.pk], period, official=official[c.pk])) for c in children
-    ]
-    return sorted(ranking, key=lambda r: (r.percent is None, -(r.percent or 0), r.unit.code))
-
-
-def _facts_of(child: Unit, facts: list[DossierFacts]) -> list[DossierFacts]:
-    codes = set(Unit.objects.filter(path__startswith=child.path).values_list("code", flat=True))
-    return [f for f in facts if f.unit_code in codes]
+    return grouped

@@ -168,6 +168,28 @@ def test_report_data_query_count_does_not_grow_with_dossiers(world, django_asser
         report_data(unit=world.commune, period=period)
 
 
+def test_report_data_reads_the_children_in_a_fixed_number_of_queries(world):
+    """Ranking and per-unit counts group the facts by child in Python: three more child
+    units (was one read each) read nothing more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.dossiers.tests.factories import make_unit
+
+    period = parse_period("2026-11")
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            data = report_data(unit=world.commune, period=period)
+        return len(ctx.captured_queries), len(data.by_unit)
+
+    report_data(unit=world.commune, period=period)  # warm the caches (calendars)
+    before, units = reads()
+    for n in range(3):
+        make_unit(f"Phòng mới {n}", world.department.kind, parent=world.commune)
+    assert reads() == (before, units + 3)
+
+
 def test_directive_tasks_equal_the_tracker_summary(world):
     import datetime as dt
 
